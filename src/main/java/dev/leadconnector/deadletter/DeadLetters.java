@@ -1,0 +1,44 @@
+package dev.leadconnector.deadletter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * Wraps a lead that could not be delivered into the envelope the dead-letter store keeps: the lead
+ * itself (so it can be replayed), the target it was for, why, and when.
+ */
+@Component("deadLetters")
+public class DeadLetters {
+
+    public static final String REASON = "deadLetterReason";
+    public static final String ROUTE = "deadLetterRoute";
+
+    @JsonPropertyOrder({"leadId", "target", "reason", "error", "failedAt", "lead"})
+    public record Envelope(String leadId, String target, String reason, String error, Instant failedAt, JsonNode lead) {}
+
+    private final ObjectMapper mapper;
+
+    public DeadLetters(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Replaces the body (the canonical lead) with its envelope and names the file after lead and target. */
+    public void envelope(Exchange exchange) throws JsonProcessingException {
+        String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        String route = exchange.getMessage().getHeader(ROUTE, String.class);
+        String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : null;
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Envelope envelope = new Envelope(leadId, target,
+                exchange.getMessage().getHeader(REASON, String.class),
+                cause == null ? null : cause.toString(),
+                Instant.now(),
+                mapper.readTree(exchange.getMessage().getBody(String.class)));
+        exchange.getMessage().setBody(mapper.writeValueAsString(envelope));
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, leadId + "-" + (target == null ? "router" : target) + ".json");
+    }
+}
