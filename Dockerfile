@@ -1,0 +1,25 @@
+# Build: the same jar `mvn package` makes.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src src
+RUN mvn -B -q package -DskipTests && cp target/lead-connector-*.jar /build/app.jar
+
+# Run: a JRE, a non-root user, and the working directory holding routes/ and application.yaml
+# (both can be replaced by mounts: -v ./routes:/app/routes -v ./application.yaml:/app/application.yaml).
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 --home-dir /app leads
+WORKDIR /app
+COPY --from=build /build/app.jar app.jar
+COPY routes routes
+COPY application.yaml application.yaml
+RUN mkdir data && chown leads:leads data
+USER leads
+VOLUME /app/data
+EXPOSE 8080
+# Sized for a container: the heap follows the container's memory limit.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/actuator/health/readiness || exit 1
+ENTRYPOINT ["java", "-jar", "/app/app.jar"]
