@@ -198,7 +198,9 @@ class LeadPipelineEndToEndTest {
     private static int dedupRows(String leadId) {
         JdbcTemplate jdbc = new JdbcTemplate(connector.context().getBean(DataSource.class));
         return leadId == null
-                ? jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)
-                : jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", Integer.class, leadId);
+                ? jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'lead-dispatch'",
+                        Integer.class)
+                : jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'lead-dispatch' "
+                        + "AND messageId = ? AND confirmed", Integer.class, leadId);
     }
 }
