@@ -49,6 +49,11 @@ public enum FunnelStage {
         return CANONICAL_ACTION.getOrDefault(trimmed.toLowerCase(Locale.ROOT), trimmed);
     }
 
+    /** Lead, initial interest and active are steps of the funnel; do-not-contact and unknown are not. */
+    public boolean isFunnelStep() {
+        return this == LEAD || this == INITIAL_INTEREST || this == ACTIVE;
+    }
+
     public static FunnelStage ofAction(String canonicalAction) {
         return BY_ACTION.getOrDefault(canonicalAction, UNKNOWN);
     }
