@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -23,8 +24,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Checks what can be refused before the lead route runs: the method (405), the content type (415)
- * and the size (413, without reading past the limit). platform-http would otherwise turn a form
+ * Checks what can be refused before the lead route runs: the method (405), the sender's token
+ * (401), the content type (415) and the size (413, without reading past the limit). platform-http would otherwise turn a form
  * post into a 500 and read any body whole. An accepted body is handed on already read.
  */
 @Component
@@ -53,6 +54,13 @@ public class IntakeGate extends OncePerRequestFilter {
                     "Leads are sent with POST; " + request.getMethod() + " is not supported here.", request.getRequestURI()));
             return;
         }
+        if (settings.requiresToken() && !carriesToken(request)) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"leads\"");
+            refuse(request, response, Problem.of(401, "unauthorized", "Unauthorized",
+                    "Send the intake token as the 'code' query parameter or an 'Authorization: Bearer' header.",
+                    request.getRequestURI()));
+            return;
+        }
         if (!isJson(request.getContentType())) {
             refuse(request, response, Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "Send the lead as application/json, not " + describe(request.getContentType()) + ".", request.getRequestURI()));
@@ -70,6 +78,22 @@ public class IntakeGate extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new ReadBodyRequest(request, body), response);
+    }
+
+    /**
+     * The marketplace's URL-only configuration can carry a secret only in the query string
+     * ({@code ?code=...}); other senders may use a Bearer header. Compared in constant time.
+     */
+    private boolean carriesToken(HttpServletRequest request) {
+        byte[] expected = settings.token().getBytes(StandardCharsets.UTF_8);
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+        return matches(expected, bearer) | matches(expected, request.getParameter("code"));
+    }
+
+    private static boolean matches(byte[] expected, String given) {
+        return given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Problem tooLarge(HttpServletRequest request, long limit) {

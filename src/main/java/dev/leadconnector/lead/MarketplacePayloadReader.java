@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +93,19 @@ public class MarketplacePayloadReader {
         if (body == null || body.length == 0) {
             throw new InvalidLeadException("Empty body", List.of(new InvalidLeadException.FieldProblem("", "the body is empty")));
         }
-        try (JsonParser parser = strictMapper.createParser(body)) {
+        String text;
+        try {
+            // Jackson lets some invalid UTF-8 (overlong forms) through; the JDK's decoder does not.
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidLeadException("Malformed JSON",
+                    List.of(new InvalidLeadException.FieldProblem("", "the body is not valid UTF-8")));
+        }
+        try (JsonParser parser = strictMapper.createParser(text)) {
             JsonNode tree = strictMapper.readTree(parser);
             if (parser.nextToken() != null) {
                 throw new InvalidLeadException("Malformed JSON",
