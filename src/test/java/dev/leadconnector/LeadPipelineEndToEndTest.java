@@ -95,7 +95,7 @@ class LeadPipelineEndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(parked));
         JsonNode envelope = readJson(parked);
         assertThat(envelope.path("leadId").asText()).isEqualTo(unknown);
-        assertThat(envelope.path("reason").asText()).isEqualTo("unknown action code 'UPGRADE'");
+        assertThat(envelope.path("reason").asText()).isEqualTo("unknown action code 'UPGRADE': no enabled target takes it");
         assertThat(envelope.path("lead").path("action").asText()).isEqualTo("UPGRADE");
         assertThat(envelope.path("lead").path("stage").asText()).isEqualTo("unknown");
         assertThat(envelope.path("failedAt").asText()).isNotBlank();

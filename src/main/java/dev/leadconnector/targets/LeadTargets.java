@@ -7,6 +7,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,6 +19,7 @@ import org.springframework.stereotype.Component;
 @Component("leadTargets")
 public class LeadTargets implements CamelContextConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LeadTargets.class);
     static final String DO_NOT_CONTACT = "DNC";
     static final String ROUTE_PREFIX = "deliver-";
 
@@ -29,14 +32,17 @@ public class LeadTargets implements CamelContextConfiguration {
                 throw new IllegalStateException("leads.targets." + name + ".actions lists DNC, but " + name
                         + " is a sales target: do-not-contact leads are never sent to sales");
             }
+            // a code the marketplace does not document yet may be listed on purpose, to route it
             target.actions().stream()
                     .filter(action -> !FunnelStage.BY_ACTION.containsKey(action))
-                    .findFirst()
-                    .ifPresent(action -> {
-                        throw new IllegalStateException("leads.targets." + name + ".actions lists '" + action
-                                + "', which is not a marketplace action code " + FunnelStage.BY_ACTION.keySet());
-                    });
+                    .forEach(action -> LOG.warn("leads.targets.{}.actions lists '{}', which is not one of the "
+                            + "documented marketplace action codes {}", name, action, FunnelStage.BY_ACTION.keySet()));
         });
+    }
+
+    /** Whether any enabled target takes this action code. */
+    public boolean takes(String action) {
+        return !forAction(action).isEmpty();
     }
 
     /** Enabled targets that take this action code. */

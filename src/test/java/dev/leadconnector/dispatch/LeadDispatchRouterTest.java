@@ -41,7 +41,7 @@ class LeadDispatchRouterTest extends DispatchRouteTestSupport {
     @Test
     void anUnknownActionIsParkedWithItsReason() throws Exception {
         deadLetter.expectedMessageCount(1);
-        deadLetter.expectedHeaderReceived("deadLetterReason", "unknown action code 'UPGRADE'");
+        deadLetter.expectedHeaderReceived("deadLetterReason", "unknown action code 'UPGRADE': no enabled target takes it");
         archive.expectedMessageCount(0);
         crm.expectedMessageCount(0);
 

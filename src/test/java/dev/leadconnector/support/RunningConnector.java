@@ -43,6 +43,8 @@ public final class RunningConnector implements AutoCloseable {
     public static RunningConnector start(Path dataDir, String... properties) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                // a context id of its own, so JMX names of contexts alive at once do not clash
+                "--spring.application.name=lead-connector-" + Long.toHexString(System.nanoTime()),
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"));
         for (String property : properties) {
