@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -122,6 +123,17 @@ final class FakeSalesforce implements AutoCloseable {
         server.stubFor(authorized(post(urlPathEqualTo(LEADS)))
                 .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
                         .withBody(errorArray)));
+    }
+
+    /** Salesforce is briefly down: the first create answers 503, the next one succeeds. */
+    void unavailableOnceThenCreates(String id) {
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody("[{\"message\":\"Server temporarily unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]"))
+                .willSetStateTo("back"));
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs("back")
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}")));
     }
 
     private MappingBuilder authorized(MappingBuilder request) {

@@ -216,6 +216,26 @@ class SalesforceTargetTest {
     }
 
     @Test
+    void aRedeliveryStartsAgainFromTheQuery() {
+        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'sam.okafor@alpineski.example' "
+                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        salesforce.noLead(soql);
+        salesforce.unavailableOnceThenCreates("00Q5g00000Okafor");
+
+        String ins = Fixtures.lead("azure-marketplace-ins.json").replace("avery.quinn@fabrikam.example",
+                "sam.okafor@alpineski.example");
+        awaitDelivered(acceptedId(connector.postLead(ins)));
+
+        assertThat(dataCalls()).extracting(r -> r.line() + " " + r.status()).containsExactly(
+                "GET " + QUERY + "?q=" + soql + " 200",
+                "POST " + LEADS + " 503",
+                "GET " + QUERY + "?q=" + soql + " 200",
+                "POST " + LEADS + " 201");
+        assertThat(dataCalls().get(3).body()).isEqualTo(dataCalls().get(1).body());
+        assertThat(json(lastDataCall().body()).path("Email").asText()).isEqualTo("sam.okafor@alpineski.example");
+    }
+
+    @Test
     void anExpiredSessionIsRenewedAndTheCallRepeated() {
         String expired = salesforce.token();
         salesforce.expireSession("00DA0000000TOKEN!renewed");
