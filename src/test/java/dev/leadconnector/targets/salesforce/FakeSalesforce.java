@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -14,8 +15,13 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.LoggedResponse;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +49,15 @@ final class FakeSalesforce implements AutoCloseable {
     FakeSalesforce(int port) {
         this.port = port;
         server = new WireMockServer(options().bindAddress("127.0.0.1").port(port));
+    }
+
+    /** A fake on a free loopback port, not started yet. */
+    static FakeSalesforce onFreePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new FakeSalesforce(socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void start() {
@@ -82,15 +97,27 @@ final class FakeSalesforce implements AutoCloseable {
         stubLogin();
     }
 
+    /** Logins with the OAuth 2.0 JWT bearer flow (any assertion: the test checks its signature) get the token. */
+    void acceptJwtLogins() {
+        server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .withFormParam("grant_type", equalTo("urn:ietf:params:oauth:grant-type:jwt-bearer"))
+                .withFormParam("assertion", matching("[\\w-]+=*\\.[\\w-]+=*\\.[\\w-]+=*"))
+                .willReturn(tokenResponse()));
+    }
+
     private void stubLogin() {
         server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
                 .withFormParam("grant_type", equalTo("client_credentials"))
                 .withFormParam("client_id", equalTo(CLIENT_ID))
                 .withFormParam("client_secret", equalTo(CLIENT_SECRET))
-                .willReturn(okJson("{\"access_token\":\"" + token + "\",\"signature\":\"d2lyZW1vY2s=\","
+                .willReturn(tokenResponse()));
+    }
+
+    private ResponseDefinitionBuilder tokenResponse() {
+        return okJson("{\"access_token\":\"" + token + "\",\"signature\":\"d2lyZW1vY2s=\","
                         + "\"scope\":\"api\",\"instance_url\":\"" + url() + "\","
                         + "\"id\":\"https://login.salesforce.com/id/00DA0000000ORG/005A0000000USER\","
-                        + "\"token_type\":\"Bearer\",\"issued_at\":\"" + System.currentTimeMillis() + "\"}")));
+                        + "\"token_type\":\"Bearer\",\"issued_at\":\"" + System.currentTimeMillis() + "\"}");
     }
 
     /** The query finds no Lead. */

@@ -12,10 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.salesforce.FakeSalesforce.Received;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +45,7 @@ class SalesforceTargetTest {
     @BeforeAll
     static void start() {
         // The connector starts before Salesforce listens: lazy login, so an outage never stops it.
-        salesforce = new FakeSalesforce(freePort());
+        salesforce = FakeSalesforce.onFreePort();
         connector = RunningConnector.start(dataDir,
                 "leads.targets.salesforce.enabled=true",
                 "leads.targets.salesforce.login-url=" + salesforce.url(),
@@ -329,13 +325,5 @@ class SalesforceTargetTest {
         Path parked = connector.deadLetters().resolve(leadId + "-salesforce.json");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(parked));
         return readJson(parked);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
