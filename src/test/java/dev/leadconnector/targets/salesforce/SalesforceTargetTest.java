@@ -15,10 +15,12 @@ import dev.leadconnector.targets.salesforce.FakeSalesforce.Received;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -279,8 +281,12 @@ class SalesforceTargetTest {
         salesforce.creates("00Q5g00000Test2");
         JsonNode lead = connector.awaitArchived(id);
         ProducerTemplate template = connector.context().getBean(CamelContext.class).createProducerTemplate();
-        template.sendBodyAndHeaders("direct:deliver-salesforce", lead.toString(),
-                Map.of("leadId", "validate-" + id, "leadAction", lead.path("action").asText(), "leadTest", true));
+        Exchange done = template.send("direct:deliver-salesforce", exchange -> {
+            exchange.getMessage().setBody(lead.toString());
+            exchange.getMessage().setHeaders(new HashMap<>(Map.of(
+                    "leadId", "validate-" + id, "leadAction", lead.path("action").asText(), "leadTest", true)));
+        });
+        assertThat(done.getMessage().getHeader("crmOutcome")).isEqualTo("created Lead 00Q5g00000Test2");
         assertThat(dataCalls()).extracting(Received::line).containsExactly("GET " + QUERY + "?q=" + soql, "POST " + LEADS);
         assertThat(json(lastDataCall().body())).isEqualTo(json(expected));
     }
