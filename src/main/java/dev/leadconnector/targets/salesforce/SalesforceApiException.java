@@ -1,0 +1,51 @@
+package dev.leadconnector.targets.salesforce;
+
+import java.util.List;
+
+/**
+ * Salesforce answered a call with an error: the HTTP status and Salesforce's own error code, message
+ * and fields ({@code [{"message","errorCode","fields"}]}), so the dead-letter envelope says what
+ * Salesforce said, e.g. {@code Salesforce answered 400: FIELD_CUSTOM_VALIDATION_EXCEPTION: Country
+ * must be an ISO code [Country]}. A retry policy can tell errors that may pass later
+ * ({@link #isRetryable()}) from a Lead Salesforce refuses.
+ */
+public class SalesforceApiException extends Exception {
+
+    /** One entry of Salesforce's error array. */
+    public record Error(String errorCode, String message, List<String> fields) {
+
+        @Override
+        public String toString() {
+            return errorCode + ": " + message + (fields == null || fields.isEmpty() ? "" : " " + fields);
+        }
+    }
+
+    private final int statusCode;
+    private final transient List<Error> errors;
+
+    public SalesforceApiException(int statusCode, List<Error> errors, Throwable cause) {
+        super("Salesforce answered " + statusCode
+                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors.stream().map(Error::toString).toList())),
+                cause);
+        this.statusCode = statusCode;
+        this.errors = List.copyOf(errors);
+    }
+
+    public int getStatusCode() {
+        return statusCode;
+    }
+
+    public List<Error> getErrors() {
+        return errors;
+    }
+
+    /** The first error's code, e.g. REQUIRED_FIELD_MISSING, or null. */
+    public String getErrorCode() {
+        return errors.isEmpty() ? null : errors.get(0).errorCode();
+    }
+
+    /** True when the same call may succeed later: Salesforce is down, or the org's API limit is used up. */
+    public boolean isRetryable() {
+        return statusCode >= 500;
+    }
+}

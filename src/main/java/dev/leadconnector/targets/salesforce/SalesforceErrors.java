@@ -1,0 +1,57 @@
+package dev.leadconnector.targets.salesforce;
+
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns camel-salesforce's exceptions into ones that say what happened in a line fit for the
+ * dead-letter envelope and the log: Salesforce's own error code and message when it answered
+ * ({@link SalesforceApiException}), the network error when it did not
+ * ({@link SalesforceUnreachableException}). camel-salesforce's own text names the request URL, and a
+ * query's URL holds the customer's email: that text is kept out of both.
+ */
+@Component("salesforceErrors")
+public class SalesforceErrors {
+
+    public void rethrow(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) throws Exception {
+        throw translate(caught);
+    }
+
+    static Exception translate(Exception caught) {
+        if (!(caught instanceof SalesforceException failure)) {
+            return caught;
+        }
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof SalesforceException answer && !answer.getErrors().isEmpty()) {
+                return apiException(answer);
+            }
+        }
+        if (failure.getStatusCode() >= 400) {
+            return new SalesforceApiException(failure.getStatusCode(), List.of(), null);
+        }
+        Throwable root = rootCause(caught);
+        return root == caught
+                ? new SalesforceUnreachableException(caught.getMessage(), null)
+                : new SalesforceUnreachableException(root.toString(), root);
+    }
+
+    private static SalesforceApiException apiException(SalesforceException answer) {
+        List<SalesforceApiException.Error> errors = answer.getErrors().stream()
+                .map(e -> new SalesforceApiException.Error(e.getErrorCode(), e.getMessage(), e.getFields()))
+                .toList();
+        boolean limit = errors.stream().anyMatch(e -> SalesforceRequestLimitException.ERROR_CODE.equals(e.errorCode()));
+        return limit
+                ? new SalesforceRequestLimitException(answer.getStatusCode(), errors, answer)
+                : new SalesforceApiException(answer.getStatusCode(), errors, answer);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.leadconnector.targets.salesforce;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.LoggedResponse;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Salesforce's REST API as its documentation describes it, on a loopback WireMock server: the
+ * OAuth 2.0 token endpoint (client credentials), SOQL query, Lead create and update, and the
+ * error answers (401 INVALID_SESSION_ID for any token but the current one, 400 error arrays).
+ * The token response's instance_url points back at this server, so data calls come here too.
+ */
+final class FakeSalesforce implements AutoCloseable {
+
+    static final String CLIENT_ID = "3MVG9-connected-app-key";
+    static final String CLIENT_SECRET = "connected-app-secret";
+    static final String API = "/services/data/v56.0";
+    static final String QUERY = API + "/query/";
+    static final String LEADS = API + "/sobjects/Lead";
+
+    private final WireMockServer server;
+    private final int port;
+    private String token = "00DA0000000TOKEN!first";
+
+    FakeSalesforce(int port) {
+        this.port = port;
+        server = new WireMockServer(options().bindAddress("127.0.0.1").port(port));
+    }
+
+    /** A fake on a free loopback port, not started yet. */
+    static FakeSalesforce onFreePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new FakeSalesforce(socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void start() {
+        server.start();
+    }
+
+    void stop() {
+        server.stop();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    String token() {
+        return token;
+    }
+
+    /** Forgets every stub and request, then answers logins with the current token. */
+    void reset() {
+        server.resetAll();
+        stubLogin();
+        // any data call without the current token: the session expired (or was never opened)
+        server.stubFor(any(urlMatching("/services/data/.*")).atPriority(10)
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                        .withBody("[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]")));
+    }
+
+    /** The session the connector holds expires: the next login gets a new token. */
+    void expireSession(String newToken) {
+        token = newToken;
+        stubLogin();
+    }
+
+    /** Logins with the OAuth 2.0 JWT bearer flow (any assertion: the test checks its signature) get the token. */
+    void acceptJwtLogins() {
+        server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .withFormParam("grant_type", equalTo("urn:ietf:params:oauth:grant-type:jwt-bearer"))
+                .withFormParam("assertion", matching("[\\w-]+=*\\.[\\w-]+=*\\.[\\w-]+=*"))
+                .willReturn(tokenResponse()));
+    }
+
+    private void stubLogin() {
+        server.stubFor(post(urlPathEqualTo("/services/oauth2/token"))
+                .withFormParam("grant_type", equalTo("client_credentials"))
+                .withFormParam("client_id", equalTo(CLIENT_ID))
+                .withFormParam("client_secret", equalTo(CLIENT_SECRET))
+                .willReturn(tokenResponse()));
+    }
+
+    private ResponseDefinitionBuilder tokenResponse() {
+        return okJson("{\"access_token\":\"" + token + "\",\"signature\":\"d2lyZW1vY2s=\","
+                        + "\"scope\":\"api\",\"instance_url\":\"" + url() + "\","
+                        + "\"id\":\"https://login.salesforce.com/id/00DA0000000ORG/005A0000000USER\","
+                        + "\"token_type\":\"Bearer\",\"issued_at\":\"" + System.currentTimeMillis() + "\"}");
+    }
+
+    /** The query finds no Lead. */
+    void noLead(String soql) {
+        server.stubFor(authorized(get(urlPathEqualTo(QUERY)).withQueryParam("q", equalTo(soql)))
+                .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
+    }
+
+    /** The query finds this Lead with this Status. */
+    void lead(String soql, String id, String status) {
+        server.stubFor(authorized(get(urlPathEqualTo(QUERY)).withQueryParam("q", equalTo(soql)))
+                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\","
+                        + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status + "\"}]}")));
+    }
+
+    /** Creating a Lead succeeds with this id. */
+    void creates(String id) {
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS)))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}")));
+    }
+
+    /** Updating this Lead succeeds. */
+    void updates(String id) {
+        server.stubFor(authorized(patch(urlPathEqualTo(LEADS + "/" + id))).willReturn(aResponse().withStatus(204)));
+    }
+
+    /** Creating a Lead fails with Salesforce's error array. */
+    void refusesCreate(int status, String errorArray) {
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS)))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                        .withBody(errorArray)));
+    }
+
+    /** Salesforce is briefly down: the first create answers 503, the next one succeeds. */
+    void unavailableOnceThenCreates(String id) {
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody("[{\"message\":\"Server temporarily unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]"))
+                .willSetStateTo("back"));
+        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs("back")
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}")));
+    }
+
+    private MappingBuilder authorized(MappingBuilder request) {
+        return request.withHeader("Authorization", equalTo("Bearer " + token)).atPriority(1);
+    }
+
+    /** Every request received, oldest first. */
+    List<Received> received() {
+        List<ServeEvent> newestFirst = new ArrayList<>(server.getAllServeEvents());
+        Collections.reverse(newestFirst);
+        return newestFirst.stream().map(Received::of).toList();
+    }
+
+    /** One request as Salesforce saw it, and the status it answered. */
+    record Received(String method, String url, String authorization, String body, int status) {
+
+        static Received of(ServeEvent event) {
+            LoggedResponse response = event.getResponse();
+            return new Received(event.getRequest().getMethod().getName(), event.getRequest().getUrl(),
+                    event.getRequest().getHeader("Authorization"), event.getRequest().getBodyAsString(),
+                    response == null ? 0 : response.getStatus());
+        }
+
+        /** "METHOD path", with the query decoded: what a reader compares. */
+        String line() {
+            return method + " " + URLDecoder.decode(url, StandardCharsets.UTF_8);
+        }
+    }
+}
