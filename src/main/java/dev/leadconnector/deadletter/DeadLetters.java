@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.leadconnector.delivery.DeliveryRetry;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -18,8 +19,13 @@ public class DeadLetters {
     public static final String REASON = "deadLetterReason";
     public static final String ROUTE = "deadLetterRoute";
 
-    @JsonPropertyOrder({"leadId", "target", "reason", "error", "failedAt", "lead"})
-    public record Envelope(String leadId, String target, String reason, String error, Instant failedAt, JsonNode lead) {}
+    /**
+     * What the store keeps: {@code attempts} and {@code firstFailedAt} are those of the delivery
+     * (absent for a lead the router parked).
+     */
+    @JsonPropertyOrder({"leadId", "target", "reason", "error", "attempts", "firstFailedAt", "failedAt", "lead"})
+    public record Envelope(String leadId, String target, String reason, String error, Integer attempts,
+                           Instant firstFailedAt, Instant failedAt, JsonNode lead) {}
 
     private final ObjectMapper mapper;
 
@@ -36,6 +42,8 @@ public class DeadLetters {
         Envelope envelope = new Envelope(leadId, target,
                 exchange.getMessage().getHeader(REASON, String.class),
                 cause == null ? null : cause.toString(),
+                exchange.getProperty(DeliveryRetry.ATTEMPTS, Integer.class),
+                exchange.getProperty(DeliveryRetry.FIRST_FAILURE, Instant.class),
                 Instant.now(),
                 mapper.readTree(exchange.getMessage().getBody(String.class)));
         exchange.getMessage().setBody(mapper.writeValueAsString(envelope));

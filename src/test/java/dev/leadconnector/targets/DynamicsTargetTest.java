@@ -183,9 +183,11 @@ class DynamicsTargetTest {
                 + "dynamics answered 400: 0x80044331: A validation error occurred. The value of 'address1_country' "
                 + "on record of type 'lead' is outside the valid range.");
         assertThat(envelope.path("lead").path("id").asText()).as("the canonical lead, ready to replay").isEqualTo(id);
+        assertThat(envelope.path("reason").asText()).startsWith("refused by dynamics");
+        assertThat(envelope.path("attempts").asInt()).isEqualTo(1);
         assertThat(dataverse.findAll(postRequestedFor(urlPathEqualTo(API))
                 .withRequestBody(matchingJsonPath("$.emailaddress1", equalTo(email)))))
-                .as("the redelivery repeats the call").hasSize(2);
+                .as("a permanent refusal is not retried").hasSize(1);
     }
 
     @Test

@@ -1,22 +1,53 @@
 package dev.leadconnector.targets.crm;
 
+import java.time.Duration;
+import org.apache.camel.Exchange;
+
 /**
  * A CRM refused a lead or could not be reached: the message names the target and carries the CRM's
- * own error text, so the dead-letter envelope says what to fix. Never holds a secret or personal data
- * beyond what the CRM itself answered.
+ * own error text, so the dead-letter envelope says what to fix. {@code status} (0 when there was no
+ * answer) and {@code retryAfter} (what a 429 or a rate-limit code asked for) let the retry policy
+ * tell a lead that may pass later from one the CRM will always refuse. Never holds a secret or
+ * personal data beyond what the CRM itself answered.
  */
 public class CrmException extends RuntimeException {
 
+    private final int status;
+    private final Duration retryAfter;
+
     public CrmException(String message) {
-        super(message);
+        this(message, 0, null, null);
     }
 
     public CrmException(String message, Throwable cause) {
-        super(message, cause);
+        this(message, 0, null, cause);
     }
 
-    /** {@code <target> answered <status>: <the CRM's text>} */
-    public static CrmException answered(String target, int status, String text) {
-        return new CrmException(target + " answered " + status + ": " + text);
+    public CrmException(String message, int status, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    /** {@code <target> answered <status>: <the CRM's text>}, with the answer's Retry-After if it had one. */
+    public static CrmException answered(String target, Exchange call, String text) {
+        int status = CrmHttpConfiguration.status(call);
+        return new CrmException(target + " answered " + status + ": " + text, status,
+                RetryAfter.parse(call.getMessage().getHeader("Retry-After", String.class)), null);
+    }
+
+    /** The CRM's own rate-limit answer (not an HTTP 429): wait at least {@code wait}. */
+    public static CrmException rateLimited(String message, Duration wait) {
+        return new CrmException(message, 429, wait, null);
+    }
+
+    /** The HTTP status the CRM answered, or 0 when there was no answer. */
+    public int status() {
+        return status;
+    }
+
+    /** How long the CRM asked us to wait, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
     }
 }

@@ -77,7 +77,7 @@ public class DynamicsApi {
             token.forget();
             throw new TokenRejectedException("dynamics rejected the access token (401): " + error);
         }
-        throw CrmException.answered("dynamics", status, error);
+        throw CrmException.answered("dynamics", exchange, error);
     }
 
     /** {@code {"error":{"code","message"}}} as {@code code: message}; any other body as it came. */

@@ -77,8 +77,7 @@ public class HttpsTarget {
     /** A 2xx is delivered; anything else throws with the receiver's own answer. */
     public void check(Exchange exchange) {
         if (!CrmHttpConfiguration.succeeded(exchange)) {
-            throw CrmException.answered("https", CrmHttpConfiguration.status(exchange),
-                    Texts.abbreviate(exchange.getMessage().getBody(String.class)));
+            throw CrmException.answered("https", exchange, Texts.abbreviate(exchange.getMessage().getBody(String.class)));
         }
     }
 

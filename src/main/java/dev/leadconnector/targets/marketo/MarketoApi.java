@@ -11,6 +11,7 @@ import dev.leadconnector.targets.crm.Texts;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,9 @@ public class MarketoApi {
 
     /** Marketo's "Access token invalid" and "Access token expired". */
     static final Set<String> TOKEN_REJECTED = Set.of("601", "602");
+    /** Marketo's rate-limit codes, and the window its call limit is counted over. */
+    static final Set<String> RATE_LIMITED = Set.of("606", "615");
+    static final Duration RATE_WINDOW = Duration.ofSeconds(20);
 
     /** {@code leads.targets.marketo.*} beyond the routing settings. */
     @ConfigurationProperties("leads.targets.marketo")
@@ -74,7 +78,7 @@ public class MarketoApi {
         String body = exchange.getMessage().getBody(String.class);
         int status = CrmHttpConfiguration.status(exchange);
         if (!CrmHttpConfiguration.succeeded(exchange)) {
-            throw CrmException.answered("marketo", status, Texts.abbreviate(body));
+            throw CrmException.answered("marketo", exchange, Texts.abbreviate(body));
         }
         JsonNode answer = readJson(body);
         if (!answer.path("success").asBoolean(false)) {
@@ -83,6 +87,10 @@ public class MarketoApi {
             if (codes.stream().anyMatch(TOKEN_REJECTED::contains)) {
                 token.forget();
                 throw new TokenRejectedException("marketo rejected the access token: " + reasons(answer.path("errors")));
+            }
+            if (codes.stream().anyMatch(RATE_LIMITED::contains)) {
+                // 606: more than 100 calls in 20 s; 615: more than 10 calls at once
+                throw CrmException.rateLimited("marketo is rate limiting: " + reasons(answer.path("errors")), RATE_WINDOW);
             }
             throw new CrmException("marketo refused the request: " + reasons(answer.path("errors")));
         }
