@@ -3,6 +3,7 @@ package dev.leadconnector.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import org.apache.camel.Exchange;
@@ -37,8 +38,17 @@ public class DeadLetters {
                 exchange.getMessage().getHeader(REASON, String.class),
                 cause == null ? null : cause.toString(),
                 Instant.now(),
-                mapper.readTree(exchange.getMessage().getBody(String.class)));
+                lead(exchange.getMessage().getBody(String.class)));
         exchange.getMessage().setBody(mapper.writeValueAsString(envelope));
         exchange.getMessage().setHeader(Exchange.FILE_NAME, leadId + "-" + (target == null ? "router" : target) + ".json");
+    }
+
+    /** The lead as JSON, or as the text it is when it is not JSON (a poison message), so it is kept either way. */
+    private JsonNode lead(String body) {
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException notJson) {
+            return TextNode.valueOf(body);
+        }
     }
 }
