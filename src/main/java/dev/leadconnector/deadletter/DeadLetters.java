@@ -30,7 +30,11 @@ public class DeadLetters {
 
     /** Replaces the body (the canonical lead) with its envelope and names the file after lead and target. */
     public void envelope(Exchange exchange) throws JsonProcessingException {
+        JsonNode lead = lead(exchange.getMessage().getBody(String.class));
         String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        if (leadId == null) { // a message parked before it was read (a poison message): its id, if it has one
+            leadId = lead.path("id").isTextual() ? lead.path("id").asText() : exchange.getMessage().getMessageId();
+        }
         String route = exchange.getMessage().getHeader(ROUTE, String.class);
         String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : null;
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -38,7 +42,7 @@ public class DeadLetters {
                 exchange.getMessage().getHeader(REASON, String.class),
                 cause == null ? null : cause.toString(),
                 Instant.now(),
-                lead(exchange.getMessage().getBody(String.class)));
+                lead);
         exchange.getMessage().setBody(mapper.writeValueAsString(envelope));
         exchange.getMessage().setHeader(Exchange.FILE_NAME, leadId + "-" + (target == null ? "router" : target) + ".json");
     }

@@ -2,11 +2,13 @@ package dev.leadconnector.azure;
 
 import static dev.leadconnector.support.RunningConnector.acceptedId;
 import static dev.leadconnector.support.RunningConnector.files;
+import static dev.leadconnector.support.RunningConnector.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadconnector.support.Azurite;
 import dev.leadconnector.support.ConnectorProcess;
 import dev.leadconnector.support.Fixtures;
@@ -40,9 +42,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Two connector processes with profile azure, as two machines would run them: one Azurite queue as
  * the inbox, one PostgreSQL (zonky) for de-duplication, a shared archive folder. 1,000 leads, 20% of
  * them duplicates, are posted alternately to both; halfway, one process is killed (SIGKILL) with
- * leads in hand. Every unique lead must be archived, once.
+ * leads in hand. Every unique lead must be archived, once; a poison message goes to the dead-letter
+ * queue.
  *
- * <p>Archive writes are counted from the processes' own "Lead ... archived" log lines, which the
+ * <p>The processes' output is kept in target/scale-out-{a,b}.log. Archive writes are counted from the processes' own "Lead ... archived" log lines, which the
  * archive route writes after each file: a lead written twice would show two lines.
  */
 @ExtendWith(Azurite.Extension.class)
@@ -65,13 +68,15 @@ class ScaleOutTest {
                     // short enough for a test: a dead instance's leads come back after 10 s
                     "leads.azure-queue.visibility-timeout=PT10S",
                     "leads.dedup.lease=PT10S",
+                    // a message failing a third time is parked (b's leads come back only once)
+                    "leads.inbox.max-deliveries=2",
                     "leads.dedup.jdbc-url=" + postgres.getJdbcUrl("postgres", "postgres"),
                     "leads.dedup.username=postgres",
                     "leads.dedup.password=",
                     "leads.targets.archive.directory=" + dir.resolve("archive"),
             };
-            ConnectorProcess a = ConnectorProcess.start("a", dir.resolve("a.log"), with(settings, dir.resolve("a")));
-            ConnectorProcess b = ConnectorProcess.start("b", dir.resolve("b.log"), with(settings, dir.resolve("b")));
+            ConnectorProcess a = ConnectorProcess.start("a", Path.of("target/scale-out-a.log"), with(settings, dir.resolve("a")));
+            ConnectorProcess b = ConnectorProcess.start("b", Path.of("target/scale-out-b.log"), with(settings, dir.resolve("b")));
             try (a; b) {
                 a.awaitReady();
                 b.awaitReady();
@@ -100,6 +105,7 @@ class ScaleOutTest {
                 // holding leads when it is killed
                 QueueClient inbox = new QueueServiceClientBuilder().connectionString(azurite.connectionString())
                         .buildClient().getQueueClient("leads-inbox");
+                inbox.sendMessage("this is not a lead"); // a poison message among the leads
                 Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
                 int killedAt = LEADS / 2;
                 ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -156,6 +162,15 @@ class ScaleOutTest {
                     // b polls greedily while the queue has leads: it died holding some, and a got them back
                     assertThat(handedOutAgain).as("leads b held when it was killed").isPositive();
                 }
+
+                // the poison message went to the dead-letter queue, as text, with the reason
+                List<String> deadLetters = new QueueServiceClientBuilder().connectionString(azurite.connectionString())
+                        .buildClient().getQueueClient("leads-dead-letter").receiveMessages(32).stream()
+                        .map(message -> message.getBody().toString()).toList();
+                assertThat(deadLetters).hasSize(1);
+                JsonNode poison = json(deadLetters.get(0));
+                assertThat(poison.path("lead").asText()).isEqualTo("this is not a lead");
+                assertThat(poison.path("reason").asText()).isEqualTo("handed out 3 times by the inbox, more than 2");
 
                 JdbcTemplate jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
                 assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED "
