@@ -67,6 +67,7 @@ class ScaleOutTest {
                     "leads.azure-queue.connection-string=" + azurite.connectionString(),
                     // short enough for a test: a dead instance's leads come back after 10 s
                     "leads.azure-queue.visibility-timeout=PT10S",
+                    "leads.azure-queue.batch-size=32",
                     "leads.dedup.lease=PT10S",
                     // a message failing a third time is parked (b's leads come back only once)
                     "leads.inbox.max-deliveries=2",
@@ -112,6 +113,10 @@ class ScaleOutTest {
                 try {
                     post(clients, posted, 0, killedAt, i -> i % 2 == 0 ? a : b, acceptedIds);
                     backlogAtKill = inbox.getProperties().getApproximateMessagesCount();
+                    // kill b right after it finished a lead, in the middle of a batch of 32
+                    int archivedByB = count(ARCHIVED, b.log()).size();
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                            .until(() -> count(ARCHIVED, b.log()).size() > archivedByB);
                     b.kill(); // the leads it took from the queue and had not finished die with it
                     post(clients, posted, killedAt, LEADS, i -> a, acceptedIds);
                 } finally {
