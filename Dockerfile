@@ -13,7 +13,7 @@ RUN useradd --system --uid 10001 --home-dir /app leads
 WORKDIR /app
 COPY --from=build /build/app.jar app.jar
 COPY routes routes
-COPY application.yaml application.yaml
+COPY application.yaml application-azure.yaml ./
 RUN mkdir data && chown leads:leads data
 USER leads
 VOLUME /app/data

@@ -3,6 +3,7 @@ package dev.leadconnector.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.leadconnector.delivery.DeliveryRetry;
 import java.time.Instant;
@@ -35,7 +36,11 @@ public class DeadLetters {
 
     /** Replaces the body (the canonical lead) with its envelope and names the file after lead and target. */
     public void envelope(Exchange exchange) throws JsonProcessingException {
+        JsonNode lead = lead(exchange.getMessage().getBody(String.class));
         String leadId = exchange.getMessage().getHeader("leadId", String.class);
+        if (leadId == null) { // a message parked before it was read (a poison message): its id, if it has one
+            leadId = lead.path("id").isTextual() ? lead.path("id").asText() : exchange.getMessage().getMessageId();
+        }
         String route = exchange.getMessage().getHeader(ROUTE, String.class);
         String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : null;
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -45,8 +50,17 @@ public class DeadLetters {
                 exchange.getProperty(DeliveryRetry.ATTEMPTS, Integer.class),
                 exchange.getProperty(DeliveryRetry.FIRST_FAILURE, Instant.class),
                 Instant.now(),
-                mapper.readTree(exchange.getMessage().getBody(String.class)));
+                lead);
         exchange.getMessage().setBody(mapper.writeValueAsString(envelope));
         exchange.getMessage().setHeader(Exchange.FILE_NAME, leadId + "-" + (target == null ? "router" : target) + ".json");
+    }
+
+    /** The lead as JSON, or as the text it is when it is not JSON (a poison message), so it is kept either way. */
+    private JsonNode lead(String body) {
+        try {
+            return mapper.readTree(body);
+        } catch (JsonProcessingException notJson) {
+            return TextNode.valueOf(body);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -36,6 +37,17 @@ public class LeaseMessageIdRepository extends JdbcMessageIdRepository {
         this.lease = lease;
         this.clock = clock;
         setCreateString(CREATE);
+    }
+
+    /** Instances starting together on a new database race to create the table: losing that race is fine. */
+    @Override
+    protected void doStart() throws Exception {
+        try {
+            super.doStart();
+        } catch (DataAccessException raced) {
+            jdbcTemplate.execute(getTableExistsString()); // still fails when the table really is missing
+            log.info("CAMEL_MESSAGEPROCESSED was created by another instance meanwhile");
+        }
     }
 
     private record Claim(boolean confirmed, Timestamp claimedAt) {}

@@ -1,0 +1,49 @@
+package dev.leadconnector.azure;
+
+import com.azure.storage.queue.QueueServiceClient;
+import com.azure.storage.queue.QueueServiceClientBuilder;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * Azure Storage Queues for the inbox between instances (profile {@code azure}). camel-azure-storage-queue
+ * would build {@code https://<account>.queue.core.windows.net} itself; this client is built from the
+ * connection string instead, so any endpoint (a sovereign cloud, Azurite) works, and the routes name
+ * it with {@code serviceClient=#queueServiceClient}. The queues are created at start-up when absent,
+ * because the consumer does not create its queue.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(AzureQueueConfiguration.ConnectionStringSet.class)
+public class AzureQueueConfiguration {
+
+    static final String CONNECTION_STRING = "leads.azure-queue.connection-string";
+    private static final Logger LOG = LoggerFactory.getLogger(AzureQueueConfiguration.class);
+
+    @Bean
+    public QueueServiceClient queueServiceClient(@Value("${" + CONNECTION_STRING + "}") String connectionString,
+                                                 @Value("${leads.azure-queue.queues}") List<String> queues) {
+        QueueServiceClient client = new QueueServiceClientBuilder().connectionString(connectionString).buildClient();
+        for (String queue : queues) {
+            client.getQueueClient(queue).createIfNotExists();
+        }
+        LOG.info("Azure Storage queues ready: {}", queues);
+        return client;
+    }
+
+    /** On when {@code leads.azure-queue.connection-string} has a value (an empty default means off). */
+    static final class ConnectionStringSet implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return StringUtils.hasText(context.getEnvironment().getProperty(CONNECTION_STRING));
+        }
+    }
+}

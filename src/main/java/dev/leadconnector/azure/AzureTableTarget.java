@@ -1,0 +1,60 @@
+package dev.leadconnector.azure;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.TableServiceClient;
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.lead.Lead;
+import org.apache.camel.Body;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Target {@code azure-table}: upserts each lead into an Azure Table in the marketplace's own entity
+ * shape ({@link MarketplaceTableShape}). The client is built and the table created on the first lead,
+ * so a storage account that is down fails deliveries (redelivered, then parked), not the start-up.
+ */
+@Component("azureTableTarget")
+public class AzureTableTarget {
+
+    private final ObjectMapper mapper;
+    private final MarketplaceTableShape shape;
+    private final String connectionString;
+    private final String table;
+    private volatile TableClient client;
+
+    public AzureTableTarget(ObjectMapper mapper,
+                            @Value("${leads.targets.azure-table.connection-string:}") String connectionString,
+                            @Value("${leads.targets.azure-table.table:MarketplaceLeads}") String table) {
+        this.mapper = mapper;
+        this.shape = new MarketplaceTableShape(mapper);
+        this.connectionString = connectionString;
+        this.table = table;
+    }
+
+    /** Writes the lead (canonical JSON) as one entity, replacing the entity of an earlier delivery. */
+    public void upsert(@Body String leadJson) throws Exception {
+        Lead lead = mapper.readValue(leadJson, Lead.class);
+        client().upsertEntityWithResponse(shape.toEntity(lead), TableEntityUpdateMode.REPLACE, null, null);
+    }
+
+    private TableClient client() {
+        TableClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                if (client == null) {
+                    if (connectionString.isBlank()) {
+                        throw new IllegalStateException("leads.targets.azure-table.connection-string is not set");
+                    }
+                    TableServiceClient service = new TableServiceClientBuilder()
+                            .connectionString(connectionString).buildClient();
+                    service.createTableIfNotExists(table);
+                    client = service.getTableClient(table);
+                }
+                current = client;
+            }
+        }
+        return current;
+    }
+}

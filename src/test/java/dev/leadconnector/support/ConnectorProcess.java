@@ -1,0 +1,127 @@
+package dev.leadconnector.support;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.leadconnector.LeadConnectorApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The connector as a separate operating-system process (a second "machine"), started from the
+ * project root like {@code java -jar} would be, with its console output in a file. {@link #kill()}
+ * ends it abruptly (SIGKILL: no shutdown, no in-flight work finished), {@link #close()} gracefully.
+ */
+public final class ConnectorProcess implements AutoCloseable {
+
+    private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private int port;
+
+    private ConnectorProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts the connector with these {@code name=value} settings; call {@link #awaitReady()} before using it. */
+    public static ConnectorProcess start(String name, Path log, String... properties) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                LeadConnectorApplication.class.getName(),
+                "--server.port=0"));
+        for (String property : properties) {
+            command.add("--" + property);
+        }
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        ConnectorProcess started = new ConnectorProcess(name, process, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return started;
+    }
+
+    /** Waits until the connector answers ready on its readiness probe. */
+    public ConnectorProcess awaitReady() {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited: " + log());
+            }
+            Matcher matcher = PORT.matcher(log());
+            if (!matcher.find()) {
+                return false;
+            }
+            port = Integer.parseInt(matcher.group(1));
+            try {
+                return HTTP.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> postLead(String json) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri("/leads"))
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Everything the process printed so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the process the way a power cut or an OOM kill would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
