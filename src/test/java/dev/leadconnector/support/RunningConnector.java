@@ -33,16 +33,21 @@ public final class RunningConnector implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final Path dataDir;
     private final int port;
+    private final int managementPort;
 
     private RunningConnector(ConfigurableApplicationContext context, Path dataDir) {
         this.context = context;
         this.dataDir = dataDir;
         this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        this.managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
     }
 
     public static RunningConnector start(Path dataDir, String... properties) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
+                "--server.address=127.0.0.1",
+                "--management.server.address=127.0.0.1",
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"));
         for (String property : properties) {
@@ -59,6 +64,11 @@ public final class RunningConnector implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The management port (health, metrics, Hawtio, Jolokia). */
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     public HttpResponse<String> postLead(String json) {
