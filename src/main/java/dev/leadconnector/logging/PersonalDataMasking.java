@@ -31,9 +31,9 @@ public class PersonalDataMasking implements SmartApplicationListener {
     static final Pattern EMAIL = Pattern.compile("[\\w.%+'-]+@[\\w-]+(\\.[\\w-]+)+");
     /**
      * An optional +, then 7 to 15 digits, possibly grouped by spaces, dots, dashes or parentheses,
-     * standing alone (not part of an id, a version or a timestamp).
+     * standing alone (not part of an id, a version, a timestamp or a bracketed error code).
      */
-    static final Pattern PHONE = Pattern.compile("(?<![\\w.:/+-])\\+?\\(?\\d(?:[\\d ().-]{5,18})\\d(?![\\w:/-])");
+    static final Pattern PHONE = Pattern.compile("(?<![\\w.:/+\\[-])\\+?\\(?\\d(?:[\\d ().-]{5,18})\\d(?![\\w:/-])");
 
     public static String mask(String text) {
         String masked = EMAIL.matcher(text).replaceAll("***@***");

@@ -55,6 +55,7 @@ import org.springframework.util.StringUtils;
 public class ManagementSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSecurity.class);
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     @Bean
     @Order(1)
@@ -78,12 +79,13 @@ public class ManagementSecurity {
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
                         .defaultAuthenticationEntryPointFor(basic, request -> true))
-                // a browser session is protected against cross-site requests; a request that carries its
-                // own credentials is not sent by a browser on its own
+                // a browser session (cookie) is protected against cross-site requests; a request that
+                // carries its own credentials, or none, cannot be forged by another site
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())
-                        .ignoringRequestMatchers(request -> request.getHeader("Authorization") != null))
+                        .requireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
+                                && request.getRequestedSessionId() != null && request.getHeader("Authorization") == null))
                 .logout(withDefaults());
         return http.build();
     }

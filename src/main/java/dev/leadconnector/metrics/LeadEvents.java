@@ -13,7 +13,6 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,22 +23,22 @@ import org.springframework.stereotype.Component;
  * about the lead's journey and a new target is measured without a line of its own:
  * <ul>
  *   <li>{@code leads.received{action}}: a lead written to the inbox by {@code lead-intake};</li>
- *   <li>{@code leads.duplicate{action}}: {@code lead-dispatch} found the lead id already seen;</li>
  *   <li>{@code leads.delivered} / {@code leads.failed{target,action}}: a {@code direct:deliver-<target>}
- *       call ended well, or with an error (redeliveries included);</li>
+ *       call ended well, or with an error (redeliveries included); a call the target skipped because
+ *       it already has the lead counts as neither;</li>
  *   <li>{@code leads.delivery{target}}: how long that call took, redeliveries included;</li>
  *   <li>{@code leads.dead.lettered{target,action}}: a lead sent to {@code direct:dead-letter}
  *       ({@code target} is {@code router} when no target was chosen);</li>
  *   <li>{@code leads.inbox.depth}: leads waiting in the inbox.</li>
  * </ul>
- * Rejected requests never reach Camel whole, so {@link IntakeOutcomes} counts them. A delivery that
+ * Rejected requests never reach Camel whole, so {@link IntakeOutcomes} counts them; duplicates are
+ * counted where {@code lead-dispatch} finds them ({@code leads.duplicate{action}}). A delivery that
  * ends well also tells {@link TargetHealth} that the CRM accepted our credentials.
  */
 @Component
 public class LeadEvents extends EventNotifierSupport implements CamelContextAware {
 
     static final String INTAKE = "lead-intake";
-    static final String DISPATCH = "lead-dispatch";
     static final String DELIVER = "direct:deliver-";
     static final String DEAD_LETTER = "direct:dead-letter";
 
@@ -65,6 +64,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
         setIgnoreServiceEvents(true);
         setIgnoreStepEvents(true);
         setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreExchangeSendingEvents(true);
@@ -85,19 +85,16 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     public void notify(CamelEvent event) {
         if (event instanceof ExchangeSentEvent sent) {
             sent(sent.getExchange(), sent.getEndpoint(), sent.getTimeTaken());
-        } else if (event instanceof ExchangeCompletedEvent completed) {
-            Exchange exchange = completed.getExchange();
-            if (DISPATCH.equals(exchange.getFromRouteId())
-                    && exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
-                counter("leads.duplicate", "Leads dropped as duplicates", "action", action(exchange)).increment();
-            }
         }
     }
 
     private void sent(Exchange exchange, Endpoint endpoint, long millis) {
-        String uri = endpoint.getEndpointUri();
+        String uri = endpoint.getEndpointUri().replaceFirst("^direct://", "direct:");
         if (uri.startsWith(DELIVER)) {
             String target = uri.substring(DELIVER.length());
+            if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
+                return; // the target already had this lead: nothing was sent
+            }
             boolean failed = exchange.isFailed() || exchange.getProperty(Exchange.EXCEPTION_CAUGHT) != null;
             counter(failed ? "leads.failed" : "leads.delivered",
                     failed ? "Deliveries that failed after their redeliveries" : "Leads delivered to a target",
