@@ -60,6 +60,7 @@ public class ManagementSecurity {
     @Bean
     @Order(1)
     SecurityFilterChain managementPort(HttpSecurity http, Environment environment) throws Exception {
+        String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator");
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("lead-connector management");
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
@@ -68,13 +69,14 @@ public class ManagementSecurity {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(path(null, "/login"), path(null, "/error")).permitAll()
-                        .requestMatchers(EndpointRequest.to("jolokia")).hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
+                        // Jolokia, directly or through Hawtio's forward: reads are POSTs too
+                        .requestMatchers(EndpointRequest.to("jolokia"), path(null, actuator + "/hawtio/jolokia/**"))
+                        .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
                         .requestMatchers(path(HttpMethod.GET, "/**"), path(HttpMethod.HEAD, "/**"))
                         .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
                         .anyRequest().hasRole(ManagementRoles.OPERATOR))
                 // people log in with a form (Hawtio); scripts and Prometheus send Basic credentials
-                .formLogin(form -> form.defaultSuccessUrl(environment.getProperty("management.endpoints.web.base-path",
-                        "/actuator") + "/hawtio/", false))
+                .formLogin(form -> form.defaultSuccessUrl(actuator + "/hawtio/", false))
                 .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
