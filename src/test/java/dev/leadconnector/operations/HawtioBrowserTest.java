@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -98,8 +103,19 @@ class HawtioBrowserTest {
 
     private void openCamelRoutes() {
         browser.get(connector.managementUri("/actuator/hawtio/camel/routes").toString());
-        wait(Duration.ofSeconds(60)).until(page -> routeRowOrNull("lead-intake") != null
-                && routeRowOrNull("lead-dispatch") != null && routeRowOrNull("deliver-archive") != null);
+        try {
+            // generous: Hawtio's first load reads the whole JMX tree, slow on a busy 2-core machine
+            wait(Duration.ofSeconds(120)).until(page -> routeRowOrNull("lead-intake") != null
+                    && routeRowOrNull("lead-dispatch") != null && routeRowOrNull("deliver-archive") != null);
+        } catch (TimeoutException notShown) {
+            try {
+                Files.write(Path.of("target/hawtio-routes-not-shown.png"),
+                        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            } catch (IOException | RuntimeException ignored) {
+                // the timeout says enough
+            }
+            throw notShown;
+        }
     }
 
     private void clickStop(String route) {
