@@ -5,20 +5,20 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code targets}: one health entry per enabled target, saying what its CRM answered last time
- * about our credentials. Target code reports with {@code targetHealth.succeeded("salesforce")} after
- * a call the CRM accepted, and {@code targetHealth.failed("salesforce", "invalid_client: ...")}
- * when it refused our credentials (the CRM's own error text, never the secret). A target with no
- * call yet is UNKNOWN. Not part of readiness: a CRM refusing us does not stop leads coming in.
+ * about our credentials. A delivery that succeeds reports {@code succeeded} by itself (see
+ * LeadEvents); target code reports {@code targetHealth.failed("salesforce", "invalid_client: ...")}
+ * when the CRM refused our credentials (its own error text, never the secret), and may report
+ * {@code succeeded} after other calls (a token request). A target with no call yet is UNKNOWN. Not part of readiness: a CRM refusing us does not stop leads coming in.
  */
 @Component("targetHealth")
 public class TargetHealth {

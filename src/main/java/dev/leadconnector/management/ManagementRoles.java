@@ -1,6 +1,5 @@
 package dev.leadconnector.management;
 
-import java.util.Set;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -19,6 +18,6 @@ public final class ManagementRoles {
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
         return user != null && user.isAuthenticated() && user.getAuthorities().stream()
                 .map(GrantedAuthority::getAuthority)
-                .anyMatch(Set.of("ROLE_" + OPERATOR)::contains);
+                .anyMatch(("ROLE_" + OPERATOR)::equals);
     }
 }

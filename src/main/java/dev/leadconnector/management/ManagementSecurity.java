@@ -3,6 +3,8 @@ package dev.leadconnector.management;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 import dev.leadconnector.management.ManagementUsers.Login;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +58,7 @@ import org.springframework.util.StringUtils;
 public class ManagementSecurity {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSecurity.class);
-    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     @Bean
     @Order(1)
@@ -64,7 +67,7 @@ public class ManagementSecurity {
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("lead-connector management");
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
-        browser.setIgnoredMediaTypes(java.util.Set.of(MediaType.ALL));
+        browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
         http.securityMatcher(new OrRequestMatcher(onManagementPort(environment), EndpointRequest.toAnyEndpoint()))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
@@ -173,14 +176,14 @@ public class ManagementSecurity {
         private final XorCsrfTokenRequestAttributeHandler masked = new XorCsrfTokenRequestAttributeHandler();
 
         @Override
-        public void handle(jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+        public void handle(HttpServletRequest request, HttpServletResponse response,
                            Supplier<CsrfToken> token) {
             masked.handle(request, response, token);
             token.get().getToken(); // load it now, so the cookie is written on every answer
         }
 
         @Override
-        public String resolveCsrfTokenValue(jakarta.servlet.http.HttpServletRequest request, CsrfToken token) {
+        public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
             return StringUtils.hasText(request.getHeader(token.getHeaderName()))
                     ? super.resolveCsrfTokenValue(request, token)
                     : masked.resolveCsrfTokenValue(request, token);

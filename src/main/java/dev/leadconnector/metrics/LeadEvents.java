@@ -14,6 +14,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,7 @@ import org.springframework.stereotype.Component;
  * ends well also tells {@link TargetHealth} that the CRM accepted our credentials.
  */
 @Component
-public class LeadEvents extends EventNotifierSupport implements CamelContextAware {
+public class LeadEvents extends EventNotifierSupport implements CamelContextAware, CamelContextConfiguration {
 
     static final String INTAKE = "lead-intake";
     static final String DELIVER = "direct:deliver-";
@@ -79,6 +80,22 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     @Override
     public CamelContext getCamelContext() {
         return camelContext;
+    }
+
+    /**
+     * Registered here, once the application is built: Camel's look-up of event notifier beans can
+     * run while this bean is still being created (it needs the meter registry) and then misses it.
+     */
+    @Override
+    public void beforeApplicationStart(CamelContext camel) {
+        if (!camel.getManagementStrategy().getEventNotifiers().contains(this)) {
+            camel.getManagementStrategy().addEventNotifier(this);
+        }
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        // nothing to do once started
     }
 
     @Override

@@ -94,7 +94,7 @@ class HawtioBrowserTest {
     /** The management port sends a browser to the login form; after it, Hawtio. */
     private void logIn(String user, String password) {
         browser.get(connector.managementUri("/actuator/hawtio/").toString());
-        wait(Duration.ofSeconds(20)).until(page -> page.getCurrentUrl().endsWith("/login"));
+        wait(Duration.ofSeconds(120)).until(page -> page.getCurrentUrl().endsWith("/login"));
         browser.findElement(By.name("username")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(password);
         browser.findElement(By.cssSelector("button[type=submit]")).click();

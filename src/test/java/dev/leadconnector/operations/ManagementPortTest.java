@@ -5,6 +5,8 @@ import static dev.leadconnector.support.RunningConnector.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadconnector.health.TargetHealth;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
@@ -223,6 +225,24 @@ class ManagementPortTest {
                 .path("status").asText()).isEqualTo("DOWN");
         startDatabase();
         awaitReadiness(200);
+    }
+
+    @Test
+    @Order(5)
+    void eachTargetsHealthSaysWhetherItsCrmAcceptedUsLastTime() {
+        JsonNode targets = json(viewer.get("/actuator/health/targets").body()).path("components");
+        assertThat(targets.path("archive").path("status").asText()).as("delivered to").isEqualTo("UP");
+        assertThat(targets.path("broken").path("status").asText()).as("unreachable, not refused").isEqualTo("UNKNOWN");
+
+        connector.context().getBean(TargetHealth.class).failed("broken", "invalid_client: client secret expired");
+        JsonNode broken = json(viewer.get("/actuator/health/targets/broken").body());
+        assertThat(broken.path("status").asText()).isEqualTo("DOWN");
+        assertThat(broken.path("details").path("reason").asText()).isEqualTo("invalid_client: client secret expired");
+        assertThat(anonymous.get("/actuator/health").statusCode()).as("the overall status shows it").isEqualTo(503);
+        assertThat(anonymous.get("/actuator/health/readiness").statusCode()).as("leads still come in").isEqualTo(200);
+
+        connector.context().getBean(TargetHealth.class).succeeded("broken");
+        assertThat(json(viewer.get("/actuator/health/targets/broken").body()).path("status").asText()).isEqualTo("UP");
     }
 
     private static void startDatabase() throws SQLException {

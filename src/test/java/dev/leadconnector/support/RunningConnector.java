@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -53,6 +54,9 @@ public final class RunningConnector implements AutoCloseable {
         for (String property : properties) {
             args.add("--" + property);
         }
+        // a @CamelSpringBootTest earlier in the same JVM turns Camel's JMX off for every later context;
+        // the real application has it on (Hawtio and Jolokia read the routes through it)
+        DefaultCamelContext.setDisableJmx(false);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(LeadConnectorApplication.class)
                 .run(args.toArray(String[]::new));
         return new RunningConnector(context, dataDir);
