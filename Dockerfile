@@ -17,9 +17,15 @@ COPY application.yaml application-azure.yaml ./
 RUN mkdir data && chown leads:leads data
 USER leads
 VOLUME /app/data
-EXPOSE 8080
-# Sized for a container: the heap follows the container's memory limit.
+# 8080: leads (the marketplace posts here). 8081: management (health, Prometheus, Hawtio, Jolokia),
+# keep it on a private network.
+EXPOSE 8080 8081
+# Sized for a container: the heap follows the container's memory limit, an out-of-memory error
+# ends the process (the orchestrator restarts it) instead of leaving it half alive.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/actuator/health/readiness || exit 1
+# A running container is not a development machine: routes change by a new mount and a restart.
+ENV LEADS_ROUTES_RELOAD=false
+# Readiness is open (no login) on the management port: routes started, inbox and dedup store reachable.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8081/actuator/health/readiness || exit 1
 ENTRYPOINT ["java", "-jar", "/app/app.jar"]

@@ -15,9 +15,10 @@ trap 'kill $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 t0=$(date +%s%N)
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 --leads.data-dir="$DATA" \
+  --management.server.port="$((PORT + 1))" --management.server.address=127.0.0.1 --leads.routes.reload=false \
   > "$DATA/app.log" 2>&1 &
 PID=$!
-until curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1; do
+until curl -fs "http://127.0.0.1:$((PORT + 1))/actuator/health/readiness" >/dev/null 2>&1; do
   kill -0 $PID 2>/dev/null || { cat "$DATA/app.log"; exit 1; }
   sleep 0.05
 done

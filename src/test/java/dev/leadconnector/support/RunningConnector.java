@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -33,11 +34,13 @@ public final class RunningConnector implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final Path dataDir;
     private final int port;
+    private final int managementPort;
 
     private RunningConnector(ConfigurableApplicationContext context, Path dataDir) {
         this.context = context;
         this.dataDir = dataDir;
         this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+        this.managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
     }
 
     public static RunningConnector start(Path dataDir, String... properties) {
@@ -45,11 +48,17 @@ public final class RunningConnector implements AutoCloseable {
                 "--server.port=0",
                 // a context id of its own, so JMX names of contexts alive at once do not clash
                 "--spring.application.name=lead-connector-" + Long.toHexString(System.nanoTime()),
+                "--management.server.port=0",
+                "--server.address=127.0.0.1",
+                "--management.server.address=127.0.0.1",
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"));
         for (String property : properties) {
             args.add("--" + property);
         }
+        // a @CamelSpringBootTest earlier in the same JVM turns Camel's JMX off for every later context;
+        // the real application has it on (Hawtio and Jolokia read the routes through it)
+        DefaultCamelContext.setDisableJmx(false);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(LeadConnectorApplication.class)
                 .run(args.toArray(String[]::new));
         return new RunningConnector(context, dataDir);
@@ -61,6 +70,11 @@ public final class RunningConnector implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The management port (health, metrics, Hawtio, Jolokia). */
+    public URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     public HttpResponse<String> postLead(String json) {

@@ -1,0 +1,192 @@
+package dev.leadconnector.management;
+
+import static org.springframework.security.config.Customizer.withDefaults;
+
+import dev.leadconnector.management.ManagementUsers.Login;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.StringUtils;
+
+/**
+ * Who may use the management port. Health probes are open (orchestrators call them without a
+ * login); everything else there needs a login: a viewer may read (GET), an operator may also change
+ * (POST, PUT, DELETE: replaying dead letters, validating targets, whatever is added later). Jolokia
+ * takes reads as POSTs too, so for it the split is made by {@link OperatorOnlyRestrictor}.
+ * The lead port stays open: it has its own gate.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ManagementSecurity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementSecurity.class);
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain managementPort(HttpSecurity http, Environment environment) throws Exception {
+        String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+        BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
+        basic.setRealmName("lead-connector management");
+        MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        http.securityMatcher(new OrRequestMatcher(onManagementPort(environment), EndpointRequest.toAnyEndpoint()))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .requestMatchers(path(null, "/login"), path(null, "/error")).permitAll()
+                        // Jolokia, directly or through Hawtio's forward: reads are POSTs too
+                        .requestMatchers(EndpointRequest.to("jolokia"), path(null, actuator + "/hawtio/jolokia/**"))
+                        .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
+                        .requestMatchers(path(HttpMethod.GET, "/**"), path(HttpMethod.HEAD, "/**"))
+                        .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
+                        .anyRequest().hasRole(ManagementRoles.OPERATOR))
+                // people log in with a form (Hawtio); scripts and Prometheus send Basic credentials
+                .formLogin(form -> form.defaultSuccessUrl(actuator + "/hawtio/", false))
+                .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
+                        .defaultAuthenticationEntryPointFor(basic, request -> true))
+                // a browser session (cookie) is protected against cross-site requests; a request that
+                // carries its own credentials, or none, cannot be forged by another site
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())
+                        .requireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
+                                && request.getRequestedSessionId() != null && request.getHeader("Authorization") == null))
+                .logout(withDefaults());
+        return http.build();
+    }
+
+    /** The lead port: open to the marketplace, no session, no login page. */
+    @Bean
+    @Order(2)
+    SecurityFilterChain leadPort(HttpSecurity http) throws Exception {
+        return http.securityMatcher(request -> true)
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .build();
+    }
+
+    /** Any HTTP method reaches the intake, which answers 405 itself with a problem detail. */
+    @Bean
+    WebSecurityCustomizer anyMethodReachesTheIntake() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setUnsafeAllowAnyHttpMethod(true);
+        return web -> web.httpFirewall(firewall);
+    }
+
+    @Bean
+    InMemoryUserDetailsManager managementLogins(ManagementUsers users, Environment environment) throws IOException {
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        StringBuilder generated = new StringBuilder();
+        UserDetails viewer = login(users.viewer(), "viewer", ManagementRoles.VIEWER, encoder, generated);
+        UserDetails operator = login(users.operator(), "operator", ManagementRoles.OPERATOR, encoder, generated);
+        if (!generated.isEmpty()) {
+            Path file = Path.of(StringUtils.hasText(users.generatedPasswordsFile()) ? users.generatedPasswordsFile()
+                    : Objects.requireNonNull(environment.getProperty("leads.data-dir", "./data")) + "/management-passwords");
+            writeOwnerOnly(file, generated.toString());
+            // the passwords themselves never go to the log
+            LOG.warn("No password set for some management logins: generated ones for this run are in {}. "
+                    + "Set leads.management.viewer.password and leads.management.operator.password in production.", file);
+        }
+        return new InMemoryUserDetailsManager(List.of(viewer, operator));
+    }
+
+    private static UserDetails login(Login login, String defaultName, String role, PasswordEncoder encoder,
+                                     StringBuilder generated) {
+        String username = StringUtils.hasText(login.username()) ? login.username() : defaultName;
+        String password = login.password();
+        if (!StringUtils.hasText(password)) {
+            byte[] random = new byte[18];
+            new SecureRandom().nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            generated.append(username).append('=').append(password).append('\n');
+        }
+        return User.withUsername(username).password(encoder.encode(password)).roles(role).build();
+    }
+
+    private static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, content);
+    }
+
+    private static RequestMatcher path(HttpMethod method, String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(method, pattern);
+    }
+
+    /**
+     * Requests that arrive on the management port, when it is a port of its own (the actual port is
+     * known only once the server runs, so it is looked up per request).
+     */
+    private static RequestMatcher onManagementPort(Environment environment) {
+        return request -> String.valueOf(request.getLocalPort()).equals(environment.getProperty("local.management.port"));
+    }
+
+    /**
+     * Hawtio is a single-page app: it reads the CSRF token from the XSRF-TOKEN cookie and sends it
+     * back as a header, raw; a server-rendered form (the login page) sends the masked one.
+     */
+    static final class SinglePageAppCsrfHandler extends CsrfTokenRequestAttributeHandler {
+        private final XorCsrfTokenRequestAttributeHandler masked = new XorCsrfTokenRequestAttributeHandler();
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response,
+                           Supplier<CsrfToken> token) {
+            masked.handle(request, response, token);
+            token.get().getToken(); // load it now, so the cookie is written on every answer
+        }
+
+        @Override
+        public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+            return StringUtils.hasText(request.getHeader(token.getHeaderName()))
+                    ? super.resolveCsrfTokenValue(request, token)
+                    : masked.resolveCsrfTokenValue(request, token);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.leadconnector.management;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code leads.management.*}: the two logins of the management port. A viewer watches (health
+ * details, metrics, Hawtio, every read); an operator may also act (stop and start routes, replay
+ * dead letters, every POST). An empty password means "generate one for this run".
+ */
+@ConfigurationProperties("leads.management")
+public record ManagementUsers(
+        @DefaultValue Login viewer,
+        @DefaultValue Login operator,
+        @DefaultValue("") String generatedPasswordsFile) {
+
+    public record Login(@DefaultValue("") String username, @DefaultValue("") String password) {
+    }
+}
