@@ -105,16 +105,20 @@ class CrashSafetyTest {
     }
 
     private int port;
+    private int managementPort;
 
     private Process start() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket management = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            managementPort = management.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 LeadConnectorApplication.class.getName(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
+                "--management.server.port=" + managementPort,
+                "--management.server.address=127.0.0.1",
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.dedup.lease=PT3S",
                 "--camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:test-routes/deliver-ledger.camel.yaml",
@@ -125,7 +129,7 @@ class CrashSafetyTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(process.isAlive()).as("connector process died, see " + dataDir.resolve("connector.log")).isTrue();
             try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;

@@ -8,9 +8,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadconnector.support.FlakyTarget;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import java.lang.management.ManagementFactory;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,12 +90,10 @@ class DeadLetterReplayTest {
     }
 
     private static String get(RunningConnector connector, String path) {
-        return connector.send(HttpRequest.newBuilder(connector.uri(path)).GET()).body();
+        return ManagementClient.viewer(connector).get(path).body();
     }
 
     private static String post(RunningConnector connector, String path, String body) {
-        return connector.send(HttpRequest.newBuilder(connector.uri(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))).body();
+        return ManagementClient.operator(connector).post(path, body).body();
     }
 }

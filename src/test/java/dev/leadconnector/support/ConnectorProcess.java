@@ -32,21 +32,31 @@ public final class ConnectorProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private int port;
+    private final int managementPort;
 
-    private ConnectorProcess(String name, Process process, Path log) {
+    private ConnectorProcess(String name, Process process, Path log, int managementPort) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.managementPort = managementPort;
     }
 
     /** Starts the connector with these {@code name=value} settings; call {@link #awaitReady()} before using it. */
     public static ConnectorProcess start(String name, Path log, String... properties) throws IOException {
+        int managementPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            managementPort = free.getLocalPort();
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
                 LeadConnectorApplication.class.getName(),
-                "--server.port=0"));
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--management.server.address=127.0.0.1",
+                // a port of its own for each process: readiness is probed there
+                "--management.server.port=" + managementPort));
         for (String property : properties) {
             command.add("--" + property);
         }
@@ -54,7 +64,7 @@ public final class ConnectorProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        ConnectorProcess started = new ConnectorProcess(name, process, log);
+        ConnectorProcess started = new ConnectorProcess(name, process, log, managementPort);
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         return started;
     }
@@ -71,7 +81,8 @@ public final class ConnectorProcess implements AutoCloseable {
             }
             port = Integer.parseInt(matcher.group(1));
             try {
-                return HTTP.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                                + "/actuator/health/readiness")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
                 return false;

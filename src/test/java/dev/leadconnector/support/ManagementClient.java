@@ -57,6 +57,11 @@ public final class ManagementClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST without a body, as an actuator operation without parameters takes. */
+    public HttpResponse<String> post(String path) {
+        return connector.send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** A Jolokia request (read, exec, search...) as JSON; answers Jolokia's JSON response. */
     public JsonNode jolokia(ObjectNode request) {
         HttpResponse<String> response = post("/actuator/jolokia", request.toString());

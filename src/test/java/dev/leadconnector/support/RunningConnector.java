@@ -53,6 +53,10 @@ public final class RunningConnector implements AutoCloseable {
                 "--management.server.address=127.0.0.1",
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"));
+        // the management logins tests use (ManagementClient); a test's own properties come after and win
+        for (String login : ManagementClient.LOGINS) {
+            args.add("--" + login);
+        }
         for (String property : properties) {
             args.add("--" + property);
         }

@@ -27,9 +27,9 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.support.TestLeads;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,8 +213,7 @@ class DynamicsTargetTest {
 
     @Test
     void validateSendsAMarkedTestLeadThroughTheRealRoute() {
-        HttpResponse<String> answer = connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/dynamics/validate"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> answer = ManagementClient.operator(connector).post("/actuator/targets/dynamics/validate");
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode result = json(answer.body());
         assertThat(result.path("target").asText()).isEqualTo("dynamics");
@@ -226,8 +225,7 @@ class DynamicsTargetTest {
         assertThat(json(create.getBodyAsString()).path("subject").asText())
                 .isEqualTo("[TEST] StartTestDrive from lead-connector-validation: lead-connector validation");
 
-        HttpResponse<String> unknown = connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/nowhere/validate"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> unknown = ManagementClient.operator(connector).post("/actuator/targets/nowhere/validate");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown.body()).path("message").asText()).isEqualTo("there is no target named 'nowhere' (no route deliver-nowhere in routes/)");
     }

@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,8 +92,7 @@ class HttpsTargetTest {
     @Test
     void validatePostsATestLeadMarkedAsSuch() throws InterruptedException {
         RECEIVED.clear();
-        HttpResponse<String> answer = connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/https/validate"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> answer = ManagementClient.operator(connector).post("/actuator/targets/https/validate");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json(answer.body()).path("ok").asBoolean()).isTrue();
 

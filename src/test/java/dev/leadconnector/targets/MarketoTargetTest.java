@@ -21,9 +21,9 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.support.TestLeads;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,8 +179,7 @@ class MarketoTargetTest {
     }
 
     private static HttpResponse<String> validate() {
-        return connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/marketo/validate"))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        return ManagementClient.operator(connector).post("/actuator/targets/marketo/validate");
     }
 
     private static JsonNode awaitDeadLetter(String id) {

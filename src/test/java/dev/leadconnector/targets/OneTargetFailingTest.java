@@ -16,8 +16,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,12 +86,10 @@ class OneTargetFailingTest {
                     .containsExactlyInAnyOrder("archive:" + id, "dynamics:" + id, "marketo:" + id);
 
             // validation is generic: it works for a target without a CRM too
-            HttpResponse<String> archive = connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/archive/validate"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> archive = ManagementClient.operator(connector).post("/actuator/targets/archive/validate");
             assertThat(archive.statusCode()).isEqualTo(200);
             assertThat(json(archive.body()).path("ok").asBoolean()).isTrue();
-            HttpResponse<String> down = connector.send(HttpRequest.newBuilder(connector.uri("/actuator/targets/https/validate"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> down = ManagementClient.operator(connector).post("/actuator/targets/https/validate");
             assertThat(down.statusCode()).isEqualTo(502);
             assertThat(json(down.body()).path("message").asText()).startsWith("https did not take the test lead ")
                     .contains(": https answered 500: upstream flow is disabled.")
