@@ -45,7 +45,7 @@ class HawtioBrowserTest {
 
     @BeforeAll
     static void start() {
-        connector = RunningConnector.start(dataDir, ManagementClient.LOGINS);
+        connector = RunningConnector.start(dataDir);
     }
 
     @AfterAll

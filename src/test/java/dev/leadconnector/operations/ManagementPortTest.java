@@ -52,8 +52,7 @@ class ManagementPortTest {
             databasePort = free.getLocalPort();
         }
         startDatabase();
-        List<String> settings = new java.util.ArrayList<>(List.of(ManagementClient.LOGINS));
-        settings.addAll(List.of(
+        List<String> settings = new java.util.ArrayList<>(List.of(
                 "leads.dedup.jdbc-url=jdbc:h2:tcp://127.0.0.1:" + databasePort + "/dedup",
                 "spring.datasource.hikari.connection-timeout=1000",
                 // a second target whose CRM is down for good, next to the archive

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.leadconnector.support.Fixtures;
-import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,10 +32,10 @@ class RouteReloadTest {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        try (RunningConnector connector = RunningConnector.start(dataDir, concat(ManagementClient.LOGINS,
+        try (RunningConnector connector = RunningConnector.start(dataDir,
                 "leads.routes.reload=true",
                 "camel.main.routes-include-pattern=file:" + routes + "/*.camel.yaml",
-                "camel.main.routes-reload-directory=" + routes))) {
+                "camel.main.routes-reload-directory=" + routes)) {
             String first = acceptedId(connector.postLead(Fixtures.lead("azure-marketplace-ins.json")));
             connector.awaitArchived(first);
 
@@ -66,9 +65,5 @@ class RouteReloadTest {
                     .extracting(org.apache.camel.Route::getRouteId)
                     .contains("lead-intake", "lead-dispatch", "deliver-archive", "lead-dead-letter");
         }
-    }
-
-    private static String[] concat(String[] first, String... more) {
-        return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
     }
 }

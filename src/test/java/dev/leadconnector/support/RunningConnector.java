@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -44,28 +46,40 @@ public final class RunningConnector implements AutoCloseable {
     }
 
     public static RunningConnector start(Path dataDir, String... properties) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
+        // a test's own properties replace these defaults (given twice on the command line, Spring would
+        // join the two values with a comma)
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String property : List.of(
+                "server.port=0",
                 // a context id of its own, so JMX names of contexts alive at once do not clash
-                "--spring.application.name=lead-connector-" + Long.toHexString(System.nanoTime()),
-                "--management.server.port=0",
-                "--server.address=127.0.0.1",
-                "--management.server.address=127.0.0.1",
-                "--leads.data-dir=" + dataDir.toAbsolutePath(),
-                "--leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"));
-        // the management logins tests use (ManagementClient); a test's own properties come after and win
+                "spring.application.name=lead-connector-" + Long.toHexString(System.nanoTime()),
+                "management.server.port=0",
+                "server.address=127.0.0.1",
+                "management.server.address=127.0.0.1",
+                "leads.data-dir=" + dataDir.toAbsolutePath(),
+                "leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50")) {
+            put(settings, property);
+        }
+        // the management logins tests use (ManagementClient)
         for (String login : ManagementClient.LOGINS) {
-            args.add("--" + login);
+            put(settings, login);
         }
         for (String property : properties) {
-            args.add("--" + property);
+            put(settings, property);
         }
+        List<String> args = new ArrayList<>();
+        settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         // a @CamelSpringBootTest earlier in the same JVM turns Camel's JMX off for every later context;
         // the real application has it on (Hawtio and Jolokia read the routes through it)
         DefaultCamelContext.setDisableJmx(false);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(LeadConnectorApplication.class)
                 .run(args.toArray(String[]::new));
         return new RunningConnector(context, dataDir);
+    }
+
+    private static void put(Map<String, String> settings, String property) {
+        int equals = property.indexOf('=');
+        settings.put(property.substring(0, equals), property.substring(equals + 1));
     }
 
     public ConfigurableApplicationContext context() {
