@@ -1,6 +1,9 @@
 package dev.leadconnector.azure;
 
+import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
+import dev.leadconnector.health.InboxProbe;
+import dev.leadconnector.health.InboxScheme;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import java.util.List;
 import org.slf4j.Logger;
@@ -37,6 +40,26 @@ public class AzureQueueConfiguration {
         }
         LOG.info("Azure Storage queues ready: {}", queues);
         return client;
+    }
+
+    /** The inbox's depth for health and metrics: the queue's approximate message count. */
+    @Bean
+    @Conditional(InboxScheme.AzureQueue.class)
+    InboxProbe queueInbox(QueueServiceClient client, @Value("${leads.inbox.uri}") String inboxUri) {
+        // azure-storage-queue:<account>/<queue>?options
+        String queue = inboxUri.replaceFirst("\\?.*", "").replaceFirst("^[^/]*/", "");
+        QueueClient inbox = client.getQueueClient(queue);
+        return new InboxProbe() {
+            @Override
+            public long depth() {
+                return inbox.getProperties().getApproximateMessagesCount();
+            }
+
+            @Override
+            public String location() {
+                return "azure-storage-queue " + queue;
+            }
+        };
     }
 
     /** On when {@code leads.azure-queue.connection-string} has a value (an empty default means off). */

@@ -5,8 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -25,11 +25,8 @@ public interface InboxProbe {
     @Configuration(proxyBeanMethods = false)
     class Defaults {
         @Bean
-        @ConditionalOnMissingBean(InboxProbe.class)
+        @Conditional(InboxScheme.File.class)
         InboxProbe fileInbox(@Value("${leads.inbox.uri}") String inboxUri) {
-            if (!inboxUri.startsWith("file:")) {
-                throw new IllegalStateException("leads.inbox.uri is not a file: endpoint: provide an InboxProbe bean for it");
-            }
             String folder = inboxUri.substring("file:".length()).replaceFirst("\\?.*", "");
             return new FolderInbox(Path.of(folder));
         }
