@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The Dockerfile's runtime steps, run outside Docker (no image can be built on the build machine):
+# lays out /app as the image does (app.jar, routes/, application.yaml, application-azure.yaml, a
+# writable data/ and nothing else writable), exports the image's ENV lines, starts the ENTRYPOINT
+# as an unprivileged user when run as root, waits for the HEALTHCHECK command to pass, posts a lead
+# and finds it archived under data/. Run by `mvn verify` after the jar is packaged.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+DOCKERFILE=${DOCKERFILE:-Dockerfile}
+JAR=$(ls target/lead-connector-*.jar | grep -v original | head -1)
+fail() { echo "container-steps: $*" >&2; exit 1; }
+
+# the runtime stage: everything after the last FROM
+RUNTIME=$(awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' "$DOCKERFILE")
+HEALTHCHECK=$(printf '%s\n' "$RUNTIME" | sed -n '/^HEALTHCHECK/,/[^\\]$/p' | tr -d '\\\n' | sed -E 's/.*CMD +//')
+[[ -n "$HEALTHCHECK" ]] || fail "no HEALTHCHECK in the runtime stage"
+tool=${HEALTHCHECK%% *}
+if ! printf '%s\n' "$RUNTIME" | grep -Eq "apt-get install.* $tool( |$)" && [[ $tool != java ]]; then
+  fail "HEALTHCHECK runs $tool, which the runtime stage does not install (JRE base images do not ship it)"
+fi
+printf '%s\n' "$RUNTIME" | grep -q '^USER ' || fail "the runtime stage does not switch to a non-root user"
+
+APP=$(mktemp -d)
+PID=
+cleanup() {
+  local status=$?
+  if [[ -n $PID ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
+  rm -rf "$APP"
+  exit "$status"
+}
+trap cleanup EXIT
+chmod 755 "$APP"
+# COPY --from=build ... app.jar, COPY routes routes, COPY application.yaml application-azure.yaml ./
+cp "$JAR" "$APP/app.jar"
+while read -r -a parts; do
+  parts=("${parts[@]:1}")
+  dest=${parts[-1]}
+  unset 'parts[-1]'
+  if [[ ${parts[0]} == --from=* ]]; then cp "$JAR" "$APP/$dest"; continue; fi
+  for src in "${parts[@]}"; do cp -r "$src" "$APP/$dest"; done
+done < <(printf '%s\n' "$RUNTIME" | grep '^COPY ')
+for f in app.jar routes application.yaml application-azure.yaml; do [[ -e $APP/$f ]] || fail "/app/$f missing"; done
+mkdir "$APP/data"
+
+# ENV lines of the runtime stage, as docker run sets them
+while IFS= read -r line; do
+  eval "export ${line#ENV }"
+done < <(printf '%s\n' "$RUNTIME" | grep '^ENV ')
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+# docker run -e ...: loopback ports of our own instead of 8080/8081
+export SERVER_PORT=$(free_port) MANAGEMENT_SERVER_PORT=$(free_port)
+export SERVER_ADDRESS=127.0.0.1 MANAGEMENT_SERVER_ADDRESS=127.0.0.1
+HEALTHCHECK=${HEALTHCHECK//8081/$MANAGEMENT_SERVER_PORT}
+read -r -a ENTRYPOINT < <(printf '%s\n' "$RUNTIME" | sed -n 's/^ENTRYPOINT \[\(.*\)\]/\1/p' | sed 's/", *"/ /g; s/"//g; s#/app/#'"$APP"'/#g')
+
+AS=()
+if [[ $(id -u) == 0 ]] && id nobody >/dev/null 2>&1; then
+  # like USER leads: only data/ belongs to the process's user
+  chown nobody "$APP/data"
+  AS=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
+fi
+(cd "$APP" && exec "${AS[@]}" "${ENTRYPOINT[@]}" > "$APP/app.log" 2>&1) &
+PID=$!
+
+deadline=$((SECONDS + 90))
+until bash -c "$HEALTHCHECK" >/dev/null 2>&1; do
+  kill -0 "$PID" 2>/dev/null || { tail -50 "$APP/app.log"; fail "the connector exited"; }
+  (( SECONDS < deadline )) || { tail -50 "$APP/app.log"; fail "HEALTHCHECK never passed"; }
+  sleep 1
+done
+grep -q "MaxRAMPercentage" "$APP/app.log" || fail "JAVA_TOOL_OPTIONS was not picked up"
+
+answer=$(curl -fsS -H 'Content-Type: application/json' --data-binary @src/test/resources/fixtures/leads/azure-marketplace-ins.json \
+  "http://127.0.0.1:$SERVER_PORT/leads")
+id=$(printf '%s' "$answer" | sed -E 's/.*"id" *: *"([^"]+)".*/\1/')
+for _ in $(seq 1 60); do
+  [[ -f $APP/data/leads/$id.json ]] && break
+  sleep 0.5
+done
+[[ -f $APP/data/leads/$id.json ]] || { tail -50 "$APP/app.log"; fail "lead $id was not archived under data/leads"; }
+echo "container-steps: image layout, ENV, ENTRYPOINT as ${AS[*]:-the current user}, HEALTHCHECK and one lead all OK"
