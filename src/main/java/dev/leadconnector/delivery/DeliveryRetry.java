@@ -3,11 +3,13 @@ package dev.leadconnector.delivery;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.salesforce.SalesforceApiException;
 import dev.leadconnector.targets.salesforce.SalesforceRequestLimitException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,22 +38,25 @@ public class DeliveryRetry {
     private final RetrySettings defaults;
     private final Map<String, RetrySettings> perTarget;
     private final Clock clock;
+    private final Function<String, Duration> breakerWait;
 
     @Autowired
-    public DeliveryRetry(Environment environment) {
+    public DeliveryRetry(Environment environment, CircuitBreakers breakers) {
         this(Binder.get(environment).bind("leads.delivery", RetrySettings.class).orElse(RetrySettings.BUILT_IN)
                         .orElse(RetrySettings.BUILT_IN),
                 Binder.get(environment).bind("leads.targets", Bindable.mapOf(String.class, TargetRetry.class))
                         .orElse(Map.of()).entrySet().stream()
                         .filter(e -> e.getValue().retry() != null)
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().retry())),
-                Clock.systemUTC());
+                Clock.systemUTC(), target -> breakers.settings(target).waitDuration());
     }
 
-    DeliveryRetry(RetrySettings defaults, Map<String, RetrySettings> perTarget, Clock clock) {
+    DeliveryRetry(RetrySettings defaults, Map<String, RetrySettings> perTarget, Clock clock,
+                  Function<String, Duration> breakerWait) {
         this.defaults = defaults;
         this.perTarget = perTarget;
         this.clock = clock;
+        this.breakerWait = breakerWait;
     }
 
     /** Only the {@code retry} block of {@code leads.targets.<name>}. */
@@ -63,13 +68,24 @@ public class DeliveryRetry {
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String target = target(exchange);
         RetrySettings settings = settings(target);
-        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPTS, attempts);
         Instant first = exchange.getProperty(FIRST_FAILURE, Instant.class);
         if (first == null) {
             first = clock.instant();
             exchange.setProperty(FIRST_FAILURE, first);
         }
+        if (failure instanceof CallNotPermittedException) {
+            // the target's circuit breaker is open: no call was made, so no retry is used up; the lead
+            // waits (in the inbox, durably) until the breaker lets calls through again
+            Duration wait = breakerWait.apply(target);
+            if (Duration.between(first, clock.instant()).plus(wait).compareTo(settings.maxElapsed()) > 0) {
+                return giveUp(exchange, "circuit breaker of " + target + " open for longer than " + settings.maxElapsed()
+                        + " (leads.delivery.max-elapsed)");
+            }
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+            return true;
+        }
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPTS, attempts);
         if (isPermanent(failure)) {
             return giveUp(exchange, "refused by " + target + " (not retried: the same lead would be refused again)");
         }

@@ -49,6 +49,9 @@ class DeliveryFaultsTest {
                 "leads.targets.https.retry.max-redeliveries=4",
                 "leads.targets.https.retry.redelivery-delay=200ms",
                 "leads.targets.https.retry.max-delay=1s",
+                // the retry policy alone: the breaker (CircuitBreakerTest) would stop the storms early
+                "leads.targets.https.circuit-breaker.minimum-number-of-calls=1000",
+                "leads.targets.https.circuit-breaker.sliding-window-size=1000",
                 "camel.component.http.response-timeout=1500");
         // one delivery first, so the first timed request does not pay for a cold JVM
         crm.stubFor(post(HOOK).willReturn(aResponse().withStatus(200)));

@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.RetryAfter;
 import java.net.ConnectException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +47,51 @@ class DeliveryRetryTest {
     @Test
     void aTargetsOwnSettingsFillTheirGapsFromTheDefaults() {
         DeliveryRetry retry = new DeliveryRetry(settings,
-                Map.of("marketo", new RetrySettings(null, Duration.ofSeconds(20), null, null)), Clock.systemUTC());
+                Map.of("marketo", new RetrySettings(null, Duration.ofSeconds(20), null, null)), Clock.systemUTC(),
+                target -> Duration.ofSeconds(30));
         assertThat(retry.settings("marketo")).isEqualTo(new RetrySettings(5, Duration.ofSeconds(20), Duration.ofSeconds(1),
                 Duration.ofMinutes(1)));
         assertThat(retry.settings("dynamics")).isEqualTo(settings);
+    }
+
+    @Test
+    void anOpenBreakerMakesTheLeadWaitWithoutUsingUpARetryButNotBeyondMaxElapsed() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T00:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        DeliveryRetry retry = new DeliveryRetry(settings, Map.of(), clock, target -> Duration.ofSeconds(20));
+        CircuitBreaker breaker = CircuitBreaker.ofDefaults("https");
+        breaker.transitionToOpenState();
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Exchange.FAILURE_ROUTE_ID, "deliver-https");
+        exchange.setException(CallNotPermittedException.createCallNotPermittedException(breaker));
+
+        for (int wait = 0; wait < 10; wait++) {
+            assertThat(retry.shouldRetry(exchange)).as("more waits than max-redeliveries (5)").isTrue();
+        }
+        assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(20_000L);
+        assertThat(exchange.getProperty(DeliveryRetry.ATTEMPTS)).as("no call made, no retry used").isNull();
+
+        now.set(now.get().plusSeconds(40)); // 40 s + a 20 s wait: still within max-elapsed (1 min)
+        assertThat(retry.shouldRetry(exchange)).isTrue();
+        now.set(now.get().plusSeconds(1));
+        assertThat(retry.shouldRetry(exchange)).isFalse();
+        assertThat(exchange.getIn().getHeader(DeliveryRetry.REASON, String.class))
+                .isEqualTo("circuit breaker of https open for longer than PT1M (leads.delivery.max-elapsed)");
     }
 
     @Test
