@@ -18,6 +18,9 @@ import org.apache.camel.support.DefaultExchange;
  */
 public final class BatchGate extends AsyncProcessorSupport implements AsyncProcessor {
 
+    /** When the ticket reached the gate (epoch ms): a batch waits for at most max-wait from its first. */
+    public static final String ARRIVED = "crmBatchArrived";
+
     private final CamelContext camel;
     private final String batchUri;
     private volatile ProducerTemplate producer;
@@ -34,6 +37,7 @@ public final class BatchGate extends AsyncProcessorSupport implements AsyncProce
         // the lead's headers (leadId for the log, leadEmail for grouping), and the ticket as body
         ticket.getMessage().setHeaders(new java.util.HashMap<>(lead.getMessage().getHeaders()));
         ticket.getMessage().setBody(parked);
+        ticket.setProperty(ARRIVED, System.currentTimeMillis());
         producer().send(batchUri, ticket);
         if (ticket.getException() != null) {
             // the batch never took it (e.g. the route is stopping): the lead fails now, and is retried

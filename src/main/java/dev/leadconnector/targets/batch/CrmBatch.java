@@ -3,6 +3,7 @@ package dev.leadconnector.targets.batch;
 import java.util.HashMap;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.TimeUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +17,17 @@ public class CrmBatch {
 
     /** The exchange property holding the ticket a split exchange works on. */
     public static final String PARKED = "crmParked";
+
+    /**
+     * The aggregators' completion timeout: what is left of {@code maxWait} (e.g. 1s, 500ms) since the
+     * batch's first lead arrived. Camel's plain completionTimeout restarts with every lead, so a steady
+     * trickle would hold the first lead far longer than max-wait.
+     */
+    public long remainingWait(Exchange batch, String maxWait) {
+        long max = TimeUtils.toMilliSeconds(maxWait);
+        Long first = batch.getProperty(BatchGate.ARRIVED, Long.class);
+        return first == null ? max : Math.max(1, max - (System.currentTimeMillis() - first));
+    }
 
     /** Inside the batch's split: the exchange becomes the lead (body and headers) of the ticket it carries. */
     public void unpack(Exchange exchange) {

@@ -37,6 +37,11 @@ public class MarketoRecords {
         this.mapper = mapper;
     }
 
+    /** The sync action a lead takes, which is also its batch: a lead without an email is never merged. */
+    public String action(String email) {
+        return email == null || email.isBlank() ? "createOnly" : "createOrUpdate";
+    }
+
     /** The lookup's query for every distinct email of the batch, or null when no lead has one. */
     public String lookupQuery(List<Parked> batch) {
         Set<String> emails = new LinkedHashSet<>();
