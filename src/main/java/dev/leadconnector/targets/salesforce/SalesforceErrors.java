@@ -20,6 +20,12 @@ public class SalesforceErrors {
         throw translate(caught);
     }
 
+    /** In a batch's doCatch: the caught exception, said the same way, for every lead of the batch. */
+    public void translateCaught(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, translate(caught));
+    }
+
     static Exception translate(Exception caught) {
         if (!(caught instanceof SalesforceException failure)) {
             return caught;
