@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +33,12 @@ public class MarketoRecords {
     private final MarketoApi marketo;
     private final ObjectMapper mapper;
 
-    public MarketoRecords(MarketoApi marketo, ObjectMapper mapper) {
+    public MarketoRecords(MarketoApi marketo, ObjectMapper mapper,
+            @Value("${leads.targets.marketo.batch.size:300}") int batchSize) {
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new IllegalStateException("leads.targets.marketo.batch.size must be 1 to " + MAX_BATCH
+                    + " (what Marketo takes per call), not " + batchSize);
+        }
         this.marketo = marketo;
         this.mapper = mapper;
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +29,11 @@ public class SalesforceRecords {
 
     private final ObjectMapper mapper;
 
-    public SalesforceRecords(ObjectMapper mapper) {
+    public SalesforceRecords(ObjectMapper mapper, @Value("${leads.targets.salesforce.batch.size:200}") int batchSize) {
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new IllegalStateException("leads.targets.salesforce.batch.size must be 1 to " + MAX_BATCH
+                    + " (what sObject Collections take per call), not " + batchSize);
+        }
         this.mapper = mapper;
     }
 

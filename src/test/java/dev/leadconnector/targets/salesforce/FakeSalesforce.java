@@ -2,6 +2,7 @@ package dev.leadconnector.targets.salesforce;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -134,6 +135,14 @@ final class FakeSalesforce implements AutoCloseable {
                 .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\","
                         + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status
                         + "\",\"Email\":\"" + email + "\"}]}")));
+    }
+
+    /** Any query naming this email (a batch's query names several) finds this Lead with this Status. */
+    void leadInAnyQueryFor(String email, String id, String status, String storedEmail) {
+        server.stubFor(authorized(get(urlPathEqualTo(QUERY)).withQueryParam("q", containing("'" + email + "'")))
+                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\","
+                        + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status
+                        + "\",\"Email\":\"" + storedEmail + "\"}]}")));
     }
 
     /** Any query finds no Lead. */
