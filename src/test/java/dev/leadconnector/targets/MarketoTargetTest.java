@@ -17,6 +17,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -59,8 +60,7 @@ class MarketoTargetTest {
                 .willReturn(okJson(token("token-2"))));
         marketo.stubFor(get(urlPathEqualTo(LEADS)).atPriority(10)
                 .willReturn(okJson("{\"requestId\":\"e42b#14272d07d78\",\"result\":[],\"success\":true}")));
-        marketo.stubFor(post(LEADS).atPriority(10).willReturn(okJson(
-                "{\"requestId\":\"e42b#14272d07d79\",\"result\":[{\"id\":50,\"status\":\"created\"}],\"success\":true}")));
+        marketo.stubFor(post(LEADS).atPriority(10).willReturn(createdEach()));
 
         connector = RunningConnector.start(dataDir,
                 "leads.targets.marketo.enabled=true",
@@ -217,6 +217,13 @@ class MarketoTargetTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !marketo.findAll(pattern).isEmpty());
         List<LoggedRequest> found = marketo.findAll(pattern);
         return found.get(0);
+    }
+
+    /** Marketo's answer to a sync: one result per input record, in input order, each created. */
+    private static ResponseDefinitionBuilder createdEach() {
+        return okJson("{\"requestId\":\"e42b#14272d07d79\",\"success\":true,\"result\":["
+                + "{{#each (jsonPath request.body '$.input') as |record|}}{{#unless @first}},{{/unless}}"
+                + "{\"id\":{{math @index '+' 50}},\"status\":\"created\"}{{/each}}]}").withTransformers("response-template");
     }
 
     private static String token(String value) {

@@ -66,14 +66,14 @@ public class MarketoApi {
         return token.bearer();
     }
 
-    /** {@code filterType=email&filterValues=<email>&fields=id,email,<status field>} for GET leads.json. */
-    public String lookupQuery(String email) {
+    /** {@code filterType=email&filterValues=<email>,<email>...&fields=id,email,<status field>} for GET leads.json. */
+    public String lookupQuery(String emails) {
         return TokenEndpoint.formEncode(Map.of("filterType", "email")) + "&"
-                + TokenEndpoint.formEncode(Map.of("filterValues", email)) + "&"
+                + TokenEndpoint.formEncode(Map.of("filterValues", emails)) + "&"
                 + TokenEndpoint.formEncode(Map.of("fields", "id,email," + settings.statusField()));
     }
 
-    /** Fails on any answer but a 2xx with {@code success:true} and no skipped record. */
+    /** Fails on any answer but a 2xx with {@code success:true}. */
     public void check(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
         int status = CrmHttpConfiguration.status(exchange);
@@ -94,12 +94,7 @@ public class MarketoApi {
             }
             throw new CrmException("marketo refused the request: " + reasons(answer.path("errors")));
         }
-        for (JsonNode record : answer.path("result")) {
-            if ("skipped".equals(record.path("status").asText()) || "failed".equals(record.path("status").asText())) {
-                throw new CrmException("marketo " + record.path("status").asText() + " the lead: "
-                        + reasons(record.path("reasons")));
-            }
-        }
+        // a record Marketo skipped is that lead's own failure: MarketoRecords.outcomes reads result[]
     }
 
     /** {@code 1006: Field 'foo' not found; 1003: ...} */
@@ -109,7 +104,12 @@ public class MarketoApi {
         return texts.isEmpty() ? "(no reason given)" : String.join("; ", texts);
     }
 
-    private JsonNode readJson(String body) {
+    /** The person field holding the funnel stage. */
+    public String statusField() {
+        return settings.statusField();
+    }
+
+    JsonNode readJson(String body) {
         try {
             return mapper.readTree(body == null || body.isBlank() ? "{}" : body);
         } catch (IOException e) {

@@ -24,11 +24,22 @@ public class SalesforceApiException extends Exception {
     private final transient List<Error> errors;
 
     public SalesforceApiException(int statusCode, List<Error> errors, Throwable cause) {
-        super("Salesforce answered " + statusCode
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors.stream().map(Error::toString).toList())),
+        this("Salesforce answered " + statusCode, statusCode, errors, cause);
+    }
+
+    private SalesforceApiException(String what, int statusCode, List<Error> errors, Throwable cause) {
+        super(what + (errors.isEmpty() ? "" : ": " + String.join("; ", errors.stream().map(Error::toString).toList())),
                 cause);
         this.statusCode = statusCode;
         this.errors = List.copyOf(errors);
+    }
+
+    /**
+     * One record of an sObject Collections call refused (the call itself answered 200): the record's
+     * own errors, as a 400, since the same Lead would be refused again.
+     */
+    public static SalesforceApiException refused(List<Error> errors) {
+        return new SalesforceApiException("Salesforce refused the Lead", 400, errors, null);
     }
 
     public int getStatusCode() {

@@ -1,5 +1,9 @@
 package dev.leadconnector.targets.salesforce;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -16,8 +20,16 @@ import org.springframework.stereotype.Component;
 @Component("salesforceErrors")
 public class SalesforceErrors {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public void rethrow(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) throws Exception {
         throw translate(caught);
+    }
+
+    /** In a batch's doCatch: the caught exception, said the same way, for every lead of the batch. */
+    public void translateCaught(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, translate(caught));
     }
 
     static Exception translate(Exception caught) {
@@ -30,7 +42,12 @@ public class SalesforceErrors {
             }
         }
         if (failure.getStatusCode() >= 400) {
-            return new SalesforceApiException(failure.getStatusCode(), List.of(), null);
+            // the raw operation (sObject Collections) leaves Salesforce's error array unparsed, as the message
+            List<SalesforceApiException.Error> errors = errorArray(failure.getMessage());
+            boolean limit = errors.stream().anyMatch(e -> SalesforceRequestLimitException.ERROR_CODE.equals(e.errorCode()));
+            return limit
+                    ? new SalesforceRequestLimitException(failure.getStatusCode(), errors, null)
+                    : new SalesforceApiException(failure.getStatusCode(), errors, null);
         }
         Throwable root = rootCause(caught);
         return root == caught
@@ -46,6 +63,28 @@ public class SalesforceErrors {
         return limit
                 ? new SalesforceRequestLimitException(answer.getStatusCode(), errors, answer)
                 : new SalesforceApiException(answer.getStatusCode(), errors, answer);
+    }
+
+    /** Salesforce's [{"message","errorCode","fields"}] in a text, or none when the text holds no such array. */
+    static List<SalesforceApiException.Error> errorArray(String text) {
+        int start = text == null ? -1 : text.indexOf('[');
+        if (start < 0) {
+            return List.of();
+        }
+        try {
+            JsonNode array = JSON.readTree(text.substring(start));
+            List<SalesforceApiException.Error> errors = new ArrayList<>();
+            for (JsonNode e : array) {
+                if (e.hasNonNull("errorCode")) {
+                    List<String> fields = new ArrayList<>();
+                    e.path("fields").forEach(f -> fields.add(f.asText()));
+                    errors.add(new SalesforceApiException.Error(e.path("errorCode").asText(), e.path("message").asText(null), fields));
+                }
+            }
+            return errors;
+        } catch (IOException | RuntimeException notJson) {
+            return List.of();
+        }
     }
 
     private static Throwable rootCause(Throwable t) {

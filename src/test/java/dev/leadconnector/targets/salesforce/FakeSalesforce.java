@@ -2,6 +2,7 @@ package dev.leadconnector.targets.salesforce;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -30,8 +31,9 @@ import java.util.List;
 
 /**
  * Salesforce's REST API as its documentation describes it, on a loopback WireMock server: the
- * OAuth 2.0 token endpoint (client credentials), SOQL query, Lead create and update, and the
- * error answers (401 INVALID_SESSION_ID for any token but the current one, 400 error arrays).
+ * OAuth 2.0 token endpoint (client credentials), SOQL query, Lead create and update with sObject
+ * Collections (one result per record, in request order, a refused record with its errors), and the
+ * error answers (401 INVALID_SESSION_ID for any token but the current one, 503 error arrays).
  * The token response's instance_url points back at this server, so data calls come here too.
  */
 final class FakeSalesforce implements AutoCloseable {
@@ -41,6 +43,7 @@ final class FakeSalesforce implements AutoCloseable {
     static final String API = "/services/data/v56.0";
     static final String QUERY = API + "/query/";
     static final String LEADS = API + "/sobjects/Lead";
+    static final String COLLECTIONS = API + "/composite/sobjects";
 
     private final WireMockServer server;
     private final int port;
@@ -126,41 +129,70 @@ final class FakeSalesforce implements AutoCloseable {
                 .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
     }
 
-    /** The query finds this Lead with this Status. */
-    void lead(String soql, String id, String status) {
+    /** The query finds this customer's Lead with this Status. */
+    void lead(String soql, String id, String status, String email) {
         server.stubFor(authorized(get(urlPathEqualTo(QUERY)).withQueryParam("q", equalTo(soql)))
                 .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\","
-                        + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status + "\"}]}")));
+                        + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status
+                        + "\",\"Email\":\"" + email + "\"}]}")));
     }
 
-    /** Creating a Lead succeeds with this id. */
+    /** Any query naming this email (a batch's query names several) finds this Lead with this Status. */
+    void leadInAnyQueryFor(String email, String id, String status, String storedEmail) {
+        server.stubFor(authorized(get(urlPathEqualTo(QUERY)).withQueryParam("q", containing("'" + email + "'")))
+                .willReturn(okJson("{\"totalSize\":1,\"done\":true,\"records\":[{\"attributes\":{\"type\":\"Lead\","
+                        + "\"url\":\"" + LEADS + "/" + id + "\"},\"Id\":\"" + id + "\",\"Status\":\"" + status
+                        + "\",\"Email\":\"" + storedEmail + "\"}]}")));
+    }
+
+    /** Any query finds no Lead. */
+    void noLeads() {
+        server.stubFor(authorized(get(urlPathEqualTo(QUERY))).atPriority(5)
+                .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
+    }
+
+    /** Creating Leads succeeds: this id for a lone record. */
     void creates(String id) {
-        server.stubFor(authorized(post(urlPathEqualTo(LEADS)))
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}")));
+        server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS))).willReturn(okJson(
+                "[{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}]")));
+    }
+
+    /** Creating Leads succeeds for every record, each with an id of its own (00Q...0, 00Q...1, ...). */
+    void createsEach() {
+        server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS))).atPriority(5).willReturn(okJson(
+                "[{{#each (jsonPath request.body '$.records') as |record|}}{{#unless @first}},{{/unless}}"
+                        + "{\"id\":\"00Q5g0000Burst{{@index}}\",\"success\":true,\"errors\":[]}{{/each}}]")
+                .withTransformers("response-template")));
     }
 
     /** Updating this Lead succeeds. */
     void updates(String id) {
-        server.stubFor(authorized(patch(urlPathEqualTo(LEADS + "/" + id))).willReturn(aResponse().withStatus(204)));
+        server.stubFor(authorized(patch(urlPathEqualTo(COLLECTIONS))).willReturn(okJson(
+                "[{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}]")));
     }
 
-    /** Creating a Lead fails with Salesforce's error array. */
-    void refusesCreate(int status, String errorArray) {
-        server.stubFor(authorized(post(urlPathEqualTo(LEADS)))
-                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                        .withBody(errorArray)));
+    /** Creating a lone Lead: Salesforce refuses the record with its errors ([{"statusCode","message","fields"}]). */
+    void refusesCreate(String errorArray) {
+        server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS)))
+                .willReturn(okJson("[{\"success\":false,\"errors\":" + errorArray + "}]")));
     }
 
     /** Salesforce is briefly down: the first create answers 503, the next one succeeds. */
     void unavailableOnceThenCreates(String id) {
-        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs(STARTED)
+        server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS))).inScenario("outage").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
                         .withBody("[{\"message\":\"Server temporarily unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]"))
                 .willSetStateTo("back"));
-        server.stubFor(authorized(post(urlPathEqualTo(LEADS))).inScenario("outage").whenScenarioStateIs("back")
-                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}")));
+        server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS))).inScenario("outage").whenScenarioStateIs("back")
+                .willReturn(okJson("[{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}]")));
+    }
+
+    MappingBuilder stub(MappingBuilder request) {
+        return authorized(request);
+    }
+
+    WireMockServer server() {
+        return server;
     }
 
     private MappingBuilder authorized(MappingBuilder request) {

@@ -53,4 +53,16 @@ class SalesforceErrorsTest {
                 .hasMessage("Salesforce did not answer: java.net.ConnectException: Connection refused")
                 .hasCauseInstanceOf(ConnectException.class);
     }
+
+    @Test
+    void theRawOperationsErrorBodyIsReadAsSalesforcesErrors() {
+        Exception translated = SalesforceErrors.translate(new SalesforceException(
+                "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]", 403));
+        assertThat(translated).isInstanceOf(SalesforceRequestLimitException.class)
+                .hasMessage("Salesforce answered 403: REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.");
+        assertThat(((SalesforceApiException) translated).isRetryable()).isTrue();
+
+        Exception refused = SalesforceErrors.translate(new SalesforceException("not json at all", 400));
+        assertThat(refused).isExactlyInstanceOf(SalesforceApiException.class).hasMessage("Salesforce answered 400");
+    }
 }

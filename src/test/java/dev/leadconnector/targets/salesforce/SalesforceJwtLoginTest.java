@@ -66,13 +66,13 @@ class SalesforceJwtLoginTest {
     void theConnectorLogsInWithASignedJwtAssertion() throws Exception {
         salesforce.reset();
         salesforce.acceptJwtLogins();
-        salesforce.noLead("SELECT Id, Status FROM Lead WHERE Email = 'j.weber@adatum.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1");
+        salesforce.noLead("SELECT Id, Status, Email FROM Lead WHERE Email IN ('j.weber@adatum.example') "
+                + "AND IsConverted = false ORDER BY CreatedDate ASC");
         salesforce.creates("00Q5g00000Weber");
 
         connector.postLead(Fixtures.lead("test-drive-start.json"));
         await().atMost(Duration.ofSeconds(20)).until(() -> salesforce.received().stream()
-                .anyMatch(r -> r.method().equals("POST") && r.url().equals(FakeSalesforce.LEADS) && r.status() == 201));
+                .anyMatch(r -> r.method().equals("POST") && r.url().equals(FakeSalesforce.COLLECTIONS) && r.status() == 200));
 
         Received login = salesforce.received().get(0);
         assertThat(login.url()).isEqualTo("/services/oauth2/token");

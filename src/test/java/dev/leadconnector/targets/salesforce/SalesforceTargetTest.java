@@ -3,12 +3,13 @@ package dev.leadconnector.targets.salesforce;
 import static dev.leadconnector.support.RunningConnector.acceptedId;
 import static dev.leadconnector.support.RunningConnector.json;
 import static dev.leadconnector.support.RunningConnector.readJson;
-import static dev.leadconnector.targets.salesforce.FakeSalesforce.LEADS;
+import static dev.leadconnector.targets.salesforce.FakeSalesforce.COLLECTIONS;
 import static dev.leadconnector.targets.salesforce.FakeSalesforce.QUERY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.salesforce.FakeSalesforce.Received;
@@ -71,8 +72,7 @@ class SalesforceTargetTest {
 
     @Test
     void aNewCustomerGetsALeadCreatedWithTheStatusOfItsStage() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'j.weber@adatum.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("j.weber@adatum.example");
         salesforce.noLead(soql);
         salesforce.creates("00Q5g00000Weber");
 
@@ -82,9 +82,9 @@ class SalesforceTargetTest {
         List<Received> calls = dataCalls();
         assertThat(calls).extracting(Received::line).containsExactly(
                 "GET " + QUERY + "?q=" + soql,
-                "POST " + LEADS);
+                "POST " + COLLECTIONS);
         assertThat(calls).extracting(Received::authorization).containsOnly("Bearer " + salesforce.token());
-        assertThat(json(calls.get(1).body())).isEqualTo(json("""
+        assertThat(record(calls.get(1))).isEqualTo(json("""
                 {"FirstName": "Jonas", "LastName": "Weber", "Company": "Adatum", "Email": "j.weber@adatum.example",
                  "Country": "Germany", "LeadSource": "TestDrive",
                  "Description": "Contoso Analytics Suite: started a test drive (TestDrive StartTestDrive)",
@@ -94,8 +94,7 @@ class SalesforceTargetTest {
     @Test
     void theConnectorLogsInWithClientCredentialsAndUsesTheInstanceUrlItGets() {
         salesforce.expireSession("00DA0000000TOKEN!login");
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'priya.raman@wingtip.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("priya.raman@wingtip.example");
         salesforce.noLead(soql);
         salesforce.creates("00Q5g00000Raman");
 
@@ -108,9 +107,9 @@ class SalesforceTargetTest {
         assertThat(login.body()).contains("grant_type=client_credentials", "client_id=" + FakeSalesforce.CLIENT_ID,
                 "client_secret=" + FakeSalesforce.CLIENT_SECRET);
         Received created = dataCalls().get(dataCalls().size() - 1);
-        assertThat(created.line()).isEqualTo("POST " + LEADS);
+        assertThat(created.line()).isEqualTo("POST " + COLLECTIONS);
         assertThat(created.authorization()).isEqualTo("Bearer 00DA0000000TOKEN!login");
-        assertThat(json(created.body())).isEqualTo(json("""
+        assertThat(record(created)).isEqualTo(json("""
                 {"FirstName": "Priya", "LastName": "Raman", "Company": "Wingtip Toys",
                  "Email": "priya.raman@wingtip.example", "Phone": "919845550111", "Title": "Architect",
                  "Country": "IN", "LeadSource": "AzureMarketplace",
@@ -120,62 +119,60 @@ class SalesforceTargetTest {
 
     @Test
     void theCustomersLeadMovesForwardAlongTheFunnelAndNeverBack() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'avery.quinn@fabrikam.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("avery.quinn@fabrikam.example");
         String ins = Fixtures.lead("azure-marketplace-ins.json");
 
         // Get it now: a new Lead, "Working - Contacted"
         salesforce.noLead(soql);
         salesforce.creates("00Q5g00000Quinn");
         awaitDelivered(acceptedId(connector.postLead(ins)));
-        assertThat(json(lastDataCall().body()).path("Status").asText()).isEqualTo(WORKING);
+        assertThat(record(lastDataCall()).path("Status").asText()).isEqualTo(WORKING);
 
         // bought it: the same Lead is updated; "Working - Contacted" already stands for active, so the Status stays
         salesforce.reset();
-        salesforce.lead(soql, "00Q5g00000Quinn", WORKING);
+        salesforce.lead(soql, "00Q5g00000Quinn", WORKING, "avery.quinn@fabrikam.example");
         salesforce.updates("00Q5g00000Quinn");
         awaitDelivered(acceptedId(connector.postLead(Fixtures.lead("azure-portal-create.json"))));
         assertThat(dataCalls()).extracting(Received::line).containsExactly(
                 "GET " + QUERY + "?q=" + soql,
-                "PATCH " + LEADS + "/00Q5g00000Quinn");
-        assertThat(json(lastDataCall().body())).isEqualTo(json("""
-                {"FirstName": "Avery", "LastName": "Quinn", "Company": "Fabrikam", "Email": "avery.quinn@fabrikam.example",
+                "PATCH " + COLLECTIONS);
+        assertThat(record(lastDataCall())).isEqualTo(json("""
+                {"Id": "00Q5g00000Quinn",
+                 "FirstName": "Avery", "LastName": "Quinn", "Company": "Fabrikam", "Email": "avery.quinn@fabrikam.example",
                  "Phone": "14255550142", "Title": "Head of Platform", "Country": "US", "LeadSource": "AzurePortal",
                  "Description": "Contoso Analytics Suite: bought it in the Azure portal (AzurePortal Create)"}"""));
 
         // a test drive arriving late: the Lead is updated, its Status not moved back to "Open - Not Contacted"
         salesforce.reset();
-        salesforce.lead(soql, "00Q5g00000Quinn", WORKING);
+        salesforce.lead(soql, "00Q5g00000Quinn", WORKING, "avery.quinn@fabrikam.example");
         salesforce.updates("00Q5g00000Quinn");
         String lateTestDrive = ins.replace("\"INS\"", "\"StartTestDrive\"").replace("\"AzureMarketplace\"", "\"TestDrive\"");
         awaitDelivered(acceptedId(connector.postLead(lateTestDrive)));
-        assertThat(lastDataCall().line()).isEqualTo("PATCH " + LEADS + "/00Q5g00000Quinn");
-        assertThat(json(lastDataCall().body()).has("Status")).isFalse();
+        assertThat(lastDataCall().line()).isEqualTo("PATCH " + COLLECTIONS);
+        assertThat(record(lastDataCall()).has("Status")).isFalse();
     }
 
     @Test
     void aTestDriveLeadThenGetItNowMovesTheStatusForward() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'kai.berg@contoso-retail.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
-        salesforce.lead(soql, "00Q5g00000Berg", OPEN);
+        String soql = soql("kai.berg@contoso-retail.example");
+        salesforce.lead(soql, "00Q5g00000Berg", OPEN, "kai.berg@contoso-retail.example");
         salesforce.updates("00Q5g00000Berg");
 
         String ins = Fixtures.lead("azure-marketplace-ins.json").replace("avery.quinn@fabrikam.example",
                 "kai.berg@contoso-retail.example");
         awaitDelivered(acceptedId(connector.postLead(ins)));
 
-        assertThat(lastDataCall().line()).isEqualTo("PATCH " + LEADS + "/00Q5g00000Berg");
-        assertThat(json(lastDataCall().body()).path("Status").asText()).isEqualTo(WORKING);
+        assertThat(lastDataCall().line()).isEqualTo("PATCH " + COLLECTIONS);
+        assertThat(record(lastDataCall()).path("Status").asText()).isEqualTo(WORKING);
     }
 
     @Test
     void leadsWithoutLastNameOrCompanyGetThemFromTheEmailOrThePlaceholders() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'ops@litware.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("ops@litware.example");
         salesforce.noLead(soql);
         salesforce.creates("00Q5g00000Ops");
         awaitDelivered(acceptedId(connector.postLead(Fixtures.lead("partial-details.json"))));
-        assertThat(json(lastDataCall().body())).isEqualTo(json("""
+        assertThat(record(lastDataCall())).isEqualTo(json("""
                 {"LastName": "ops", "Company": "litware.example", "Email": "ops@litware.example",
                  "LeadSource": "AzureMarketplace",
                  "Description": "Contoso Analytics Suite: clicked Get it now (AzureMarketplace INS)",
@@ -185,8 +182,8 @@ class SalesforceTargetTest {
         salesforce.reset();
         salesforce.creates("00Q5g00000Nobody");
         awaitDelivered(acceptedId(connector.postLead(Fixtures.lead("no-email.json"))));
-        assertThat(dataCalls()).extracting(Received::line).containsExactly("POST " + LEADS);
-        assertThat(json(lastDataCall().body())).isEqualTo(json("""
+        assertThat(dataCalls()).extracting(Received::line).containsExactly("POST " + COLLECTIONS);
+        assertThat(record(lastDataCall())).isEqualTo(json("""
                 {"FirstName": "Nobody", "LastName": "[not provided]", "Company": "[not provided]", "Country": "US",
                  "LeadSource": "AzureMarketplace",
                  "Description": "Contoso Analytics Suite: clicked Get it now (AzureMarketplace INS)",
@@ -195,11 +192,10 @@ class SalesforceTargetTest {
 
     @Test
     void aLeadSalesforceRefusesIsParkedWithSalesforcesOwnError() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'mei.tanaka@northwind.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("mei.tanaka@northwind.example");
         salesforce.noLead(soql);
-        salesforce.refusesCreate(400, """
-                [{"message": "Country must be a two-letter ISO code", "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        salesforce.refusesCreate("""
+                [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "Country must be a two-letter ISO code",
                   "fields": ["Country"]}]""");
 
         String id = acceptedId(connector.postLead(Fixtures.lead("appsource-contact-me-camelcase.json")));
@@ -207,16 +203,15 @@ class SalesforceTargetTest {
         JsonNode envelope = awaitDeadLetter(id);
         assertThat(envelope.path("target").asText()).isEqualTo("salesforce");
         assertThat(envelope.path("error").asText()).isEqualTo(SalesforceApiException.class.getName()
-                + ": Salesforce answered 400: FIELD_CUSTOM_VALIDATION_EXCEPTION: Country must be a two-letter ISO code [Country]");
+                + ": Salesforce refused the Lead: FIELD_CUSTOM_VALIDATION_EXCEPTION: Country must be a two-letter ISO code [Country]");
         assertThat(envelope.path("lead").path("id").asText()).isEqualTo(id);
-        assertThat(dataCalls()).extracting(Received::line).contains("POST " + LEADS);
-        assertThat(json(lastDataCall().body()).path("Country").asText()).isEqualTo("Japan");
+        assertThat(dataCalls()).extracting(Received::line).contains("POST " + COLLECTIONS);
+        assertThat(record(lastDataCall()).path("Country").asText()).isEqualTo("Japan");
     }
 
     @Test
     void aRedeliveryStartsAgainFromTheQuery() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'sam.okafor@alpineski.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("sam.okafor@alpineski.example");
         salesforce.noLead(soql);
         salesforce.unavailableOnceThenCreates("00Q5g00000Okafor");
 
@@ -226,19 +221,18 @@ class SalesforceTargetTest {
 
         assertThat(dataCalls()).extracting(r -> r.line() + " " + r.status()).containsExactly(
                 "GET " + QUERY + "?q=" + soql + " 200",
-                "POST " + LEADS + " 503",
+                "POST " + COLLECTIONS + " 503",
                 "GET " + QUERY + "?q=" + soql + " 200",
-                "POST " + LEADS + " 201");
+                "POST " + COLLECTIONS + " 200");
         assertThat(dataCalls().get(3).body()).isEqualTo(dataCalls().get(1).body());
-        assertThat(json(lastDataCall().body()).path("Email").asText()).isEqualTo("sam.okafor@alpineski.example");
+        assertThat(record(lastDataCall()).path("Email").asText()).isEqualTo("sam.okafor@alpineski.example");
     }
 
     @Test
     void anExpiredSessionIsRenewedAndTheCallRepeated() {
         String expired = salesforce.token();
         salesforce.expireSession("00DA0000000TOKEN!renewed");
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'lena.fischer@proseware.example' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("lena.fischer@proseware.example");
         salesforce.noLead(soql);
         salesforce.creates("00Q5g00000Fischer");
 
@@ -250,15 +244,14 @@ class SalesforceTargetTest {
                 "GET " + QUERY + "?q=" + soql + " 401",
                 "POST /services/oauth2/token 200",
                 "GET " + QUERY + "?q=" + soql + " 200",
-                "POST " + LEADS + " 201");
+                "POST " + COLLECTIONS + " 200");
         assertThat(salesforce.received().get(0).authorization()).isNotEqualTo("Bearer 00DA0000000TOKEN!renewed");
         assertThat(salesforce.received().get(3).authorization()).isEqualTo("Bearer 00DA0000000TOKEN!renewed");
     }
 
     @Test
     void theMarketplacesTestLeadIsCreatedMarkedAsATest() {
-        String soql = "SELECT Id, Status FROM Lead WHERE Email = 'msft_test_636573304831318844@test.com' "
-                + "AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1";
+        String soql = soql("msft_test_636573304831318844@test.com");
         String expected = """
                 {"FirstName": "MSFT_TEST_636573304831318844", "LastName": "[TEST] MSFT_TEST_636573304831318844",
                  "Company": "MSFT_TEST_636573304831318844", "Email": "msft_test_636573304831318844@test.com",
@@ -272,8 +265,8 @@ class SalesforceTargetTest {
         // the marketplace's "Validate" button: the lead comes in over HTTP
         String id = acceptedId(connector.postLead(Fixtures.lead("marketplace-test-lead.json")));
         awaitDelivered(id);
-        assertThat(dataCalls()).extracting(Received::line).containsExactly("GET " + QUERY + "?q=" + soql, "POST " + LEADS);
-        assertThat(json(lastDataCall().body())).isEqualTo(json(expected));
+        assertThat(dataCalls()).extracting(Received::line).containsExactly("GET " + QUERY + "?q=" + soql, "POST " + COLLECTIONS);
+        assertThat(record(lastDataCall())).isEqualTo(json(expected));
 
         // the connector's own validate endpoint: the canonical test lead straight to the route
         salesforce.reset();
@@ -287,8 +280,8 @@ class SalesforceTargetTest {
                     "leadId", "validate-" + id, "leadAction", lead.path("action").asText(), "leadTest", true)));
         });
         assertThat(done.getMessage().getHeader("crmOutcome")).isEqualTo("created Lead 00Q5g00000Test2");
-        assertThat(dataCalls()).extracting(Received::line).containsExactly("GET " + QUERY + "?q=" + soql, "POST " + LEADS);
-        assertThat(json(lastDataCall().body())).isEqualTo(json(expected));
+        assertThat(dataCalls()).extracting(Received::line).containsExactly("GET " + QUERY + "?q=" + soql, "POST " + COLLECTIONS);
+        assertThat(record(lastDataCall())).isEqualTo(json(expected));
     }
 
     @Test
@@ -307,6 +300,22 @@ class SalesforceTargetTest {
         } finally {
             salesforce.start();
         }
+    }
+
+    /** The SOQL a batch of these customers' leads is looked up with. */
+    static String soql(String... emails) {
+        return "SELECT Id, Status, Email FROM Lead WHERE Email IN ('" + String.join("', '", emails)
+                + "') AND IsConverted = false ORDER BY CreatedDate ASC";
+    }
+
+    /** The one record of a collection call, checked to be a Lead sent with allOrNone false. */
+    private static JsonNode record(Received call) {
+        JsonNode request = json(call.body());
+        assertThat(request.path("allOrNone").isBoolean()).isTrue();
+        assertThat(request.path("allOrNone").asBoolean()).isFalse();
+        assertThat(request.path("records")).hasSize(1);
+        assertThat(request.path("records").path(0).path("attributes")).isEqualTo(json("{\"type\": \"Lead\"}"));
+        return ((ObjectNode) request.path("records").path(0).deepCopy()).without("attributes");
     }
 
     private static List<Received> dataCalls() {

@@ -1,0 +1,76 @@
+package dev.leadconnector.targets.batch;
+
+import java.util.HashMap;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.util.TimeUtils;
+import org.springframework.stereotype.Component;
+
+/**
+ * The batch routes' own steps (routes/deliver-marketo.camel.yaml, deliver-salesforce.camel.yaml):
+ * the batch is the list of {@link Parked} tickets in exchange property {@code crmBatch}. Every ticket
+ * gets exactly one outcome: its record's, the whole call's failure, or, should the batch route end
+ * without either, a failure saying so.
+ */
+@Component("crmBatch")
+public class CrmBatch {
+
+    /** The exchange property holding the ticket a split exchange works on. */
+    public static final String PARKED = "crmParked";
+
+    /**
+     * The aggregators' completion timeout: what is left of {@code maxWait} (e.g. 1s, 500ms) since the
+     * batch's first lead arrived. Camel's plain completionTimeout restarts with every lead, so a steady
+     * trickle would hold the first lead far longer than max-wait.
+     */
+    public long remainingWait(Exchange batch, String maxWait) {
+        long max = TimeUtils.toMilliSeconds(maxWait);
+        Long first = batch.getProperty(BatchGate.ARRIVED, Long.class);
+        return first == null ? max : Math.max(1, max - (System.currentTimeMillis() - first));
+    }
+
+    /** Inside the batch's split: the exchange becomes the lead (body and headers) of the ticket it carries. */
+    public void unpack(Exchange exchange) {
+        Parked parked = exchange.getMessage().getBody(Parked.class);
+        exchange.setProperty(PARKED, parked);
+        exchange.getMessage().setHeaders(new HashMap<>(parked.headers()));
+        exchange.getMessage().setBody(parked.body());
+    }
+
+    /** Inside the split: the lead's mapped record, for the batch request. */
+    public void mapped(Exchange exchange) {
+        exchange.getProperty(PARKED, Parked.class).record(exchange.getMessage().getBody());
+    }
+
+    /** Inside the split: this lead alone could not be mapped; the others go on. */
+    public void failOne(Exchange exchange) {
+        exchange.getProperty(PARKED, Parked.class).failed(caught(exchange));
+    }
+
+    /** The batch call failed as a whole (429, 5xx, no answer): every lead not yet answered fails with it. */
+    public void failAll(Exchange exchange) {
+        Exception failure = caught(exchange);
+        batch(exchange).forEach(parked -> parked.failed(failure));
+    }
+
+    /** The last step of every batch: no lead stays parked. */
+    public void finish(Exchange exchange) {
+        batch(exchange).stream().filter(parked -> !parked.isDone()).forEach(parked -> parked.failed(
+                new IllegalStateException("the batch ended without an outcome for this lead")));
+    }
+
+    /** The tickets of a batch still waiting for their outcome, with their records, in batch order. */
+    public static List<Parked> pending(Exchange exchange) {
+        return batch(exchange).stream().filter(parked -> !parked.isDone() && parked.record() != null).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Parked> batch(Exchange exchange) {
+        return exchange.getProperty("crmBatch", List.class);
+    }
+
+    private static Exception caught(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        return caught != null ? caught : exchange.getException();
+    }
+}
