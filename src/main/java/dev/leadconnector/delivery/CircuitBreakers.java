@@ -3,6 +3,7 @@ package dev.leadconnector.delivery;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
@@ -50,6 +51,15 @@ public class CircuitBreakers implements CamelContextConfiguration {
     @Override
     public void afterApplicationStart(CamelContext camel) {
         // nothing to do once started
+    }
+
+    /** The failure itself: a circuit breaker hands checked exceptions on wrapped in a RuntimeCamelException. */
+    public static Exception unwrap(Exception failure) {
+        Exception unwrapped = failure;
+        while (unwrapped instanceof RuntimeCamelException && unwrapped.getCause() instanceof Exception cause) {
+            unwrapped = cause;
+        }
+        return unwrapped;
     }
 
     BreakerSettings settings(String target) {

@@ -64,8 +64,8 @@ public class DeliveryRetry {
 
     /** Whether to try again; when so, sets the delay Camel waits before the next attempt. */
     public boolean shouldRetry(Exchange exchange) {
-        Exception failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Exception failure = CircuitBreakers.unwrap(exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         String target = target(exchange);
         RetrySettings settings = settings(target);
         Instant first = exchange.getProperty(FIRST_FAILURE, Instant.class);

@@ -2,6 +2,7 @@ package dev.leadconnector.targets.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.delivery.CircuitBreakers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ public class SalesforceErrors {
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, translate(caught));
     }
 
-    static Exception translate(Exception caught) {
+    static Exception translate(Exception thrown) {
+        Exception caught = CircuitBreakers.unwrap(thrown);
         if (!(caught instanceof SalesforceException failure)) {
             return caught;
         }
