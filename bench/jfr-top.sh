@@ -3,6 +3,7 @@
 #   thread: samples per thread kind (digits in thread names become #)
 #   self:   the package of the frame that was running (where the CPU went)
 #   owner:  the first package on the stack that is not the JDK's (who that JDK time was for)
+#   library: the same, cut to three name parts (org.apache.camel, com.fasterxml.jackson)
 #   total:  the packages anywhere on the stack (what the work was done for)
 #   method: the running method
 # for jdk.ExecutionSample (threads on CPU) and jdk.NativeMethodSample (threads in native code, such as
@@ -25,7 +26,10 @@ samples() {
       delete seen; owned = 0
       for (i = 1; i <= depth; i++) {
         p = pkg(frames[i])
-        if (!owned && frames[i] !~ /^(java|javax|jdk|sun)\./) { owner[p]++; owned = 1 }
+        if (!owned && frames[i] !~ /^(java|javax|jdk|sun)\./) {
+          owner[p]++; owned = 1
+          n = split(p, parts, "."); lib = parts[1] "." parts[2] (n > 2 ? "." parts[3] : ""); library[lib]++
+        }
         if (!(p in seen)) { seen[p] = 1; total[p]++ }
       }
       next
@@ -39,6 +43,7 @@ samples() {
       for (k in threads) printf "thread\t%d\t%.1f%%\t%s\n", threads[k], 100 * threads[k] / samples, k
       for (k in self) printf "self\t%d\t%.1f%%\t%s\n", self[k], 100 * self[k] / samples, k
       for (k in owner) printf "owner\t%d\t%.1f%%\t%s\n", owner[k], 100 * owner[k] / samples, k
+      for (k in library) printf "library\t%d\t%.1f%%\t%s\n", library[k], 100 * library[k] / samples, k
       for (k in total) printf "total\t%d\t%.1f%%\t%s\n", total[k], 100 * total[k] / samples, k
       for (k in top) printf "method\t%d\t%.1f%%\t%s\n", top[k], 100 * top[k] / samples, k
     }'
@@ -54,6 +59,7 @@ for event in jdk.ExecutionSample jdk.NativeMethodSample; do
   show thread "by thread"
   show self "by package of the running frame (self)"
   show owner "by first non-JDK package on the stack (who the JDK time was for)"
+  show library "by first non-JDK library on the stack (owner cut to three name parts)"
   show total "by package anywhere on the stack (total)"
   show method "by running method"
 done
