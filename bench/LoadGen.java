@@ -133,7 +133,8 @@ public class LoadGen {
 
     static void e2e(Path sentFile, Path writesFile, String[] targets) throws IOException {
         Map<String, Long> sent = new HashMap<>();
-        for (String line : Files.readAllLines(sentFile)) {
+        List<String> lines = Files.readAllLines(sentFile);
+        for (String line : lines) {
             String[] f = line.split("\t");
             if (f[2].equals("202")) {
                 sent.put(f[0], Long.parseLong(f[1]));
@@ -171,7 +172,8 @@ public class LoadGen {
             }
         }
         long[] ms = all.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf("e2e accepted=%d delivered=%d per_s=%.1f p50_ms=%d p99_ms=%d", sent.size(), ms.length,
+        System.out.printf("e2e offered=%d accepted=%d delivered=%d per_s=%.1f p50_ms=%d p99_ms=%d", lines.size(),
+                sent.size(), ms.length,
                 ms.length == 0 ? 0.0 : ms.length * 1000.0 / Math.max(1, last - first), pct(ms, 50), pct(ms, 99));
         for (String t : targets) {
             long[] tm = perTarget.getOrDefault(t, List.of()).stream().mapToLong(Long::longValue).sorted().toArray();

@@ -228,7 +228,7 @@ TABLE=$OUT/table.txt
   printf '%-44s %-26s %-24s %-22s %s\n' "end to end POST-to-CRM p50 / p99 ($E2E_RATE/s)" \
     "$(field p50_ms "$E2E") / $e2e_p99 ms" "-" "p99 < 1500 ms $(verdict "$e2e_p99 >= 0 && $e2e_p99 < 1500")" "$E2E_LOAD"
   printf '%-44s %-26s %-24s %-22s %s\n' "end to end leads/s (in all 3 CRMs)" \
-    "$(field per_s "$E2E") ($(field delivered "$E2E")/$(field accepted "$E2E"))" "-" "$E2E_RATE (offered)" "$E2E_LOAD"
+    "$(field per_s "$E2E") ($(field delivered "$E2E") of $(field offered "$E2E"))" "-" "$E2E_RATE (offered)" "$E2E_LOAD"
   for t in salesforce marketo dynamics; do
     goal="-"; [ $t != dynamics ] && goal="<= 10 $(verdict "$(calls $t) <= 10")"
     printf '%-44s %-26s %-24s %-22s %s\n' "CRM calls per 1,000 burst leads: $t" \
@@ -238,6 +238,8 @@ TABLE=$OUT/table.txt
     "$START_MS ms (with CRMs $CRM_START_MS)" "$BASE_START_MS ms (port open)" "< 4000 ms $(verdict "$START_MS < 4000")" "$START_LOAD"
   printf '%-44s %-26s %-24s %-22s %s\n' "RSS after the run" "$RSS_AFTER MB (with CRMs $CRM_RSS)" \
     "$BASE_RSS MB" "< 300 MB $(verdict "$RSS_AFTER < 300")" "$CONN_LOAD"
+  echo "Paced posts: $(field accepted "$PACED") of $(field sent "$PACED") accepted (202) within 30 s," \
+    "intake p50 / p99 $(field p50_ms "$PACED") / $(field p99_ms "$PACED") ms."
   echo "RSS when ready: $RSS_READY MB. Burst: $(field accepted "$BURST_LINE")/$BURST accepted. Dead letters: $DEAD." \
     "Requests no stub matched: $UNMATCHED. Per-target end-to-end p99 (ms): salesforce $(field salesforce_p99_ms "$E2E")," \
     "marketo $(field marketo_p99_ms "$E2E"), dynamics $(field dynamics_p99_ms "$E2E")."
