@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The lead-connector benchmark: one command, everything on 127.0.0.1, one table at the end.
-#   bench/run.sh            full run (about 6 minutes after the build)
-#   bench/run.sh --quick    tiny load, proves the script works (about 1.5 minutes after the build)
+#   bench/run.sh            full run (six to eight minutes after the build)
+#   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
 #   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
 #   bench/run.sh --no-build use the jars already built
 # JAVA_OPTS applies to the connector and the baseline alike. What each line means: bench/README.md.
