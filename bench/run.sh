@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# The lead-connector benchmark: one command, everything on 127.0.0.1, one table at the end.
+#   bench/run.sh            full run (six to eight minutes after the build)
+#   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
+#   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
+#   bench/run.sh --no-build use the jars already built
+# JAVA_OPTS applies to the connector and the baseline alike. What each line means: bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=false PROFILE=false BUILD=true
+for arg in "$@"; do
+  case $arg in
+    --quick) QUICK=true ;;
+    --profile) PROFILE=true ;;
+    --no-build) BUILD=false ;;
+    *) echo "usage: bench/run.sh [--quick] [--profile] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+# bounded loads: warm-up and measured seconds of intake, end-to-end seconds at E2E_RATE, burst size
+if $QUICK; then WARM=1 DURATION=3 E2E_SECONDS=3 BURST=100; else WARM=15 DURATION=20 E2E_SECONDS=30 BURST=1000; fi
+CONNECTIONS=16 E2E_RATE=100 WIREMOCK_VERSION=3.13.2
+RUN=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=$ROOT/bench/out/$RUN
+mkdir -p "$OUT"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lead-bench.XXXXXX")
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
+now_ms() { date +%s%3N; }
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }   # field NAME "k=v k=v" -> v
+
+free_port() {
+  local port
+  while :; do
+    port=$((10000 + RANDOM % 20000))   # below the ephemeral range (32768-)
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# waits until URL answers (any HTTP status, or only 200 with "ok") while PID lives, at most 180 s;
+# prints the ms it took from T0
+wait_http() {
+  local pid=$1 url=$2 t0=$3 want=${4:-any} code
+  while [ $(($(now_ms) - t0)) -lt 180000 ]; do
+    kill -0 "$pid" 2>/dev/null || { log "process $pid died, see $OUT"; exit 1; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
+    if { [ "$want" = any ] && [ "$code" != 000 ]; } || [ "$code" = 200 ]; then echo $(($(now_ms) - t0)); return; fi
+    sleep 0.05
+  done
+  log "$url not ready after 180 s"; exit 1
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# --- tools and builds ------------------------------------------------------------------------------
+for tool in wrk jq curl; do
+  if ! command -v $tool >/dev/null; then
+    log "installing $tool (Debian)"; apt-get install -y -qq $tool >/dev/null || { apt-get update -qq && apt-get install -y -qq $tool >/dev/null; }
+  fi
+done
+if $BUILD; then
+  log "building the connector and the baseline"
+  mvn -B -q package -DskipTests
+  mvn -B -q -f bench/baseline/pom.xml package -DskipTests
+fi
+WIREMOCK=bench/target/wiremock-standalone-$WIREMOCK_VERSION.jar
+if [ ! -f "$WIREMOCK" ]; then
+  mvn -B -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:$WIREMOCK_VERSION -DoutputDirectory=bench/target
+fi
+JAR=$(ls target/lead-connector-*.jar | head -1)
+BASELINE_JAR=bench/baseline/target/bench-baseline.jar
+# the load generator for paced and burst loads, compiled once
+javac -d "$WORK/loadgen" bench/LoadGen.java
+loadgen() { java -cp "$WORK/loadgen" LoadGen "$@"; }
+
+# wrk at CONNECTIONS connections: a warm-up, then the measured run; prints the intake line
+intake() {
+  local url=$1 name=$2
+  BENCH_PREFIX="bench-$name-warm" wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "$url" >"$OUT/wrk-$name-warm.txt"
+  BENCH_PREFIX="bench-$name" wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "$url" >"$OUT/wrk-$name.txt"
+  grep '^intake ' "$OUT/wrk-$name.txt"
+}
+
+start_connector() {   # NAME ARGS... -> sets PID, PORT, MGMT, DATA
+  local name=$1; shift
+  PORT=$(free_port); MGMT=$(free_port); DATA=$WORK/$name
+  mkdir -p "$DATA"
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 \
+    --management.server.port="$MGMT" --management.server.address=127.0.0.1 \
+    --leads.data-dir="$DATA" --leads.routes.reload=false "$@" >"$OUT/$name.log" 2>&1 &
+  PID=$!; PIDS+=("$PID")
+}
+
+LOAD_START=$(load1)
+log "results and logs: $OUT"
+
+# --- 1. baseline: intake ---------------------------------------------------------------------------
+BPORT=$(free_port)
+t0=$(now_ms)
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -jar "$BASELINE_JAR" --server.port="$BPORT" --server.address=127.0.0.1 \
+  --baseline.file="$WORK/baseline/leads.jsonl" >"$OUT/baseline.log" 2>&1 &
+BPID=$!; PIDS+=("$BPID")
+BASE_START_MS=$(wait_http "$BPID" "http://127.0.0.1:$BPORT/leads" "$t0")
+log "baseline up in ${BASE_START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
+BASE_INTAKE=$(intake "http://127.0.0.1:$BPORT/leads" baseline); BASE_LOAD=$(load1)
+BASE_RSS=$(rss_mb "$BPID")
+stop "$BPID"
+
+# --- 2. connector on its embedded defaults: start-up, intake, RSS ------------------------------------
+t0=$(now_ms)
+start_connector embedded
+START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); START_LOAD=$(load1)
+RSS_READY=$(rss_mb "$PID")
+log "connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
+if $PROFILE; then
+  BENCH_PREFIX=bench-embedded-warm wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >/dev/null
+  jcmd "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
+  BENCH_PREFIX=bench-embedded wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >"$OUT/wrk-embedded.txt"
+  jcmd "$PID" JFR.stop name=intake >/dev/null
+  CONN_INTAKE=$(grep '^intake ' "$OUT/wrk-embedded.txt")
+  bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
+else
+  CONN_INTAKE=$(intake "http://127.0.0.1:$PORT/leads" embedded)
+fi
+CONN_LOAD=$(load1)
+RSS_AFTER=$(rss_mb "$PID")
+stop "$PID"
+
+# --- 3. connector with WireMock CRMs: end to end at a steady rate, API calls in a burst --------------
+WPORT=$(free_port); WM=http://127.0.0.1:$WPORT
+java -jar "$WIREMOCK" --bind-address 127.0.0.1 --port "$WPORT" --root-dir bench/wiremock --disable-banner \
+  >"$OUT/wiremock.log" 2>&1 &
+WPID=$!; PIDS+=("$WPID")
+wait_http "$WPID" "$WM/__admin/health" "$(now_ms)" ok >/dev/null
+t0=$(now_ms)
+start_connector crm \
+  --leads.targets.salesforce.enabled=true --leads.targets.salesforce.login-url="$WM" \
+  --leads.targets.salesforce.client-id=bench-app --leads.targets.salesforce.client-secret=bench-secret \
+  --leads.targets.marketo.enabled=true --leads.targets.marketo.endpoint="$WM" \
+  --leads.targets.marketo.identity="$WM/identity" \
+  --leads.targets.marketo.client-id=bench-app --leads.targets.marketo.client-secret=bench-secret \
+  --leads.targets.dynamics.enabled=true --leads.targets.dynamics.url="$WM/org" \
+  --leads.targets.dynamics.authority="$WM/aad" --leads.targets.dynamics.tenant-id=bench-tenant \
+  --leads.targets.dynamics.client-id=bench-app --leads.targets.dynamics.client-secret=bench-secret
+CRM_START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok)
+LEADS_URL=http://127.0.0.1:$PORT/leads
+
+journal_total() { curl -s "$WM/__admin/requests?limit=1" | jq '.meta.total'; }
+# the CRMs have had no call for 3 s (a batch waits at most its max-wait), or 120 s passed
+wait_quiet() {
+  local last=-1 same=0 n
+  for _ in $(seq 1 240); do
+    n=$(journal_total)
+    if [ "$n" = "$last" ]; then same=$((same + 1)); else same=0; last=$n; fi
+    [ $same -ge 6 ] && return
+    sleep 0.5
+  done
+  log "the CRMs were still being called after 120 s"
+}
+target_of='def target: if (.url|startswith("/services/")) then "salesforce" elif (.url|startswith("/rest/") or startswith("/identity/")) then "marketo" elif (.url|startswith("/org/") or startswith("/aad/")) then "dynamics" else "other" end;'
+
+log "warm-up: ${E2E_RATE} leads/s for ${WARM} s to the CRMs"
+loadgen paced "$LEADS_URL" "$E2E_RATE" "$WARM" "bench-crmwarm" "$OUT/sent-warm.tsv" >/dev/null
+wait_quiet
+curl -s -X DELETE "$WM/__admin/requests" >/dev/null
+
+log "end to end: ${E2E_RATE} leads/s for ${E2E_SECONDS} s"
+PACED=$(loadgen paced "$LEADS_URL" "$E2E_RATE" "$E2E_SECONDS" "bench-e2e" "$OUT/sent-e2e.tsv")
+wait_quiet; E2E_LOAD=$(load1)
+curl -s "$WM/__admin/requests" >"$OUT/journal-e2e.json"
+# every CRM write (not a token, not a lookup): target, epoch ms WireMock logged it, url and body
+jq -r "$target_of"' .requests[].request | select(.method == "POST" or .method == "PATCH")
+  | select(.url | test("oauth2?/|/token") | not)
+  | [target, (.loggedDate|tostring), (.url + " " + (.body // "" | gsub("[\t\r\n]"; " ")))] | @tsv' \
+  "$OUT/journal-e2e.json" >"$OUT/writes-e2e.tsv"
+E2E=$(loadgen e2e "$OUT/sent-e2e.tsv" "$OUT/writes-e2e.tsv" salesforce,marketo,dynamics)
+curl -s -X DELETE "$WM/__admin/requests" >/dev/null
+
+log "burst: $BURST leads at $CONNECTIONS connections"
+BURST_LINE=$(loadgen burst "$LEADS_URL" "$BURST" "$CONNECTIONS" "bench-burst" "$OUT/sent-burst.tsv")
+wait_quiet; BURST_LOAD=$(load1)
+curl -s "$WM/__admin/requests" >"$OUT/journal-burst.json"
+# calls per target and kind: token, lookup (GET), write
+jq -r "$target_of"' .requests[].request
+  | [target, (if (.url | test("oauth2?/|/token")) then "token" elif .method == "GET" then "lookup" else "write" end)]
+  | @tsv' "$OUT/journal-burst.json" | sort | uniq -c >"$OUT/calls-burst.txt"
+UNMATCHED=$(curl -s "$WM/__admin/requests/unmatched" | jq '.requests | length')
+DEAD=$(find "$WORK/crm/dead-letter" -name '*.json' 2>/dev/null | wc -l || true)
+CRM_RSS=$(rss_mb "$PID")
+stop "$PID"; stop "$WPID"
+
+# --- the table ---------------------------------------------------------------------------------------
+calls() {   # TARGET [KIND] -> calls per 1,000 burst leads
+  awk -v t="$1" -v k="${2:-}" -v n="$BURST" '$2 == t && (k == "" || $3 == k) {s += $1} END {printf "%d", s * 1000 / n}' \
+    "$OUT/calls-burst.txt"
+}
+verdict() { if awk "BEGIN {exit !($1)}"; then echo "met"; else echo "MISSED"; fi; }
+
+c_rate=$(field per_s "$CONN_INTAKE"); b_rate=$(field per_s "$BASE_INTAKE")
+ratio=$(awk -v c="$c_rate" -v b="$b_rate" 'BEGIN {printf "%.0f", 100 * c / b}')
+e2e_p99=$(field p99_ms "$E2E")
+TABLE=$OUT/table.txt
+{
+  echo "lead-connector benchmark, $RUN, $(nproc) cores, $( $QUICK && echo 'QUICK (tiny load, figures not meaningful)' || echo full)"
+  echo "command: bench/run.sh $* ; JAVA_OPTS=${JAVA_OPTS:-(none)}; load average (1 min) at start $LOAD_START"
+  printf '%-44s %-26s %-24s %-22s %s\n' "figure" "connector" "baseline" "goal" "load"
+  printf '%-44s %-26s %-24s %-22s %s\n' "intake leads/s ($CONNECTIONS conn, ${DURATION} s)" \
+    "$c_rate" "$b_rate" ">= 70%: $ratio% $(verdict "$ratio >= 70")" "$CONN_LOAD / $BASE_LOAD"
+  printf '%-44s %-26s %-24s %-22s %s\n' "intake latency p50 / p99" \
+    "$(field p50_ms "$CONN_INTAKE") / $(field p99_ms "$CONN_INTAKE") ms" \
+    "$(field p50_ms "$BASE_INTAKE") / $(field p99_ms "$BASE_INTAKE") ms" "" "$CONN_LOAD / $BASE_LOAD"
+  printf '%-44s %-26s %-24s %-22s %s\n' "intake failed requests" "$(field failed "$CONN_INTAKE")" \
+    "$(field failed "$BASE_INTAKE")" "0" ""
+  printf '%-44s %-26s %-24s %-22s %s\n' "end to end POST-to-CRM p50 / p99 ($E2E_RATE/s)" \
+    "$(field p50_ms "$E2E") / $e2e_p99 ms" "-" "p99 < 1500 ms $(verdict "$e2e_p99 >= 0 && $e2e_p99 < 1500")" "$E2E_LOAD"
+  printf '%-44s %-26s %-24s %-22s %s\n' "end to end leads/s (in all 3 CRMs)" \
+    "$(field per_s "$E2E") ($(field delivered "$E2E") of $(field offered "$E2E"))" "-" "$E2E_RATE (offered)" "$E2E_LOAD"
+  for t in salesforce marketo dynamics; do
+    goal="-"; [ $t != dynamics ] && goal="<= 10 $(verdict "$(calls $t) <= 10")"
+    printf '%-44s %-26s %-24s %-22s %s\n' "CRM calls per 1,000 burst leads: $t" \
+      "$(calls $t) (w $(calls $t write) l $(calls $t lookup) t $(calls $t token))" "1000 (one per lead)" "$goal" "$BURST_LOAD"
+  done
+  printf '%-44s %-26s %-24s %-22s %s\n' "start-up to ready (process start)" \
+    "$START_MS ms (with CRMs $CRM_START_MS)" "$BASE_START_MS ms (port open)" "< 4000 ms $(verdict "$START_MS < 4000")" "$START_LOAD"
+  printf '%-44s %-26s %-24s %-22s %s\n' "RSS after the run" "$RSS_AFTER MB (with CRMs $CRM_RSS)" \
+    "$BASE_RSS MB" "< 300 MB $(verdict "$RSS_AFTER < 300")" "$CONN_LOAD"
+  echo "Paced posts: $(field accepted "$PACED") of $(field sent "$PACED") accepted (202) within 30 s," \
+    "intake p50 / p99 $(field p50_ms "$PACED") / $(field p99_ms "$PACED") ms."
+  echo "RSS when ready: $RSS_READY MB. Burst: $(field accepted "$BURST_LINE")/$BURST accepted. Dead letters: $DEAD." \
+    "Requests no stub matched: $UNMATCHED. Per-target end-to-end p99 (ms): salesforce $(field salesforce_p99_ms "$E2E")," \
+    "marketo $(field marketo_p99_ms "$E2E"), dynamics $(field dynamics_p99_ms "$E2E")."
+  if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt"; fi
+} | tee "$TABLE"
+[ "$UNMATCHED" = 0 ] || log "WARNING: $UNMATCHED CRM requests matched no stub in bench/wiremock/mappings (see $OUT)"
