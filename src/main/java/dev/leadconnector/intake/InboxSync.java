@@ -2,6 +2,7 @@ package dev.leadconnector.intake;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.apache.camel.Exchange;
@@ -22,7 +23,11 @@ public class InboxSync {
             return;
         }
         Path file = Path.of(written);
-        force(file);
+        try {
+            force(file);
+        } catch (NoSuchFileException taken) {
+            // dispatch has already taken it (and deleted it once every target had it)
+        }
         force(file.toAbsolutePath().getParent());
     }
 
