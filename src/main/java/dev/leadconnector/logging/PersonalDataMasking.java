@@ -36,7 +36,9 @@ public class PersonalDataMasking implements SmartApplicationListener {
     static final Pattern PHONE = Pattern.compile("(?<![\\w.:/+\\[-])\\+?\\(?\\d(?:[\\d ().-]{5,18})\\d(?![\\w:/-])");
 
     public static String mask(String text) {
-        String masked = EMAIL.matcher(text).replaceAll("***@***");
+        // most lines hold no address: skip the costly pattern (the benchmark's profile showed masking
+        // at 8% of intake CPU)
+        String masked = text.indexOf('@') < 0 ? text : EMAIL.matcher(text).replaceAll("***@***");
         return PHONE.matcher(masked).replaceAll(match -> digits(match.group()) >= 7 && !looksLikeADate(match.group())
                 ? "***phone***" : Matcher.quoteReplacement(match.group()));
     }
