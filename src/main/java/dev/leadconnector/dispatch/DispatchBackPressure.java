@@ -1,0 +1,24 @@
+package dev.leadconnector.dispatch;
+
+import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Back-pressure for lead-dispatch ({@code routePolicy: dispatchInFlight}): leads waiting for a batch
+ * or a retry hold no thread, so nothing else would stop the inbox from handing out leads faster
+ * than the CRMs take them. Past {@code leads.inbox.max-in-flight} leads in hand, the inbox consumer
+ * is suspended (the rest wait in the inbox, durably), and resumed once 70% of that is left.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DispatchBackPressure {
+
+    @Bean
+    ThrottlingInflightRoutePolicy dispatchInFlight(@Value("${leads.inbox.max-in-flight}") int maxInFlight) {
+        ThrottlingInflightRoutePolicy policy = new ThrottlingInflightRoutePolicy();
+        policy.setMaxInflightExchanges(maxInFlight);
+        policy.setResumePercentOfMax(70);
+        return policy;
+    }
+}
