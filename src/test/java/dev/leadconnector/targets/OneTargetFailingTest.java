@@ -15,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.leadconnector.support.DataverseBatch;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
@@ -36,12 +37,14 @@ class OneTargetFailingTest {
 
     @Test
     void theFailingTargetIsParkedAndTheOthersDeliver(@TempDir Path dataDir) {
-        WireMockServer dataverse = server();
+        WireMockServer dataverse = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
+                .extensions(new DataverseBatch()));
+        dataverse.start();
         WireMockServer marketo = server();
         WireMockServer endpoint = server();
         dataverse.stubFor(post("/aad/t/oauth2/v2.0/token").willReturn(okJson(DynamicsTargetTest.token("d-token"))));
         dataverse.stubFor(get(urlPathEqualTo("/api/data/v9.2/leads")).willReturn(okJson("{\"value\":[]}")));
-        dataverse.stubFor(post("/api/data/v9.2/leads").willReturn(aResponse().withStatus(204)));
+        dataverse.stubFor(post("/api/data/v9.2/$batch").willReturn(aResponse().withTransformers(DataverseBatch.NAME)));
         marketo.stubFor(get(urlPathEqualTo("/identity/oauth/token")).willReturn(okJson(
                 "{\"access_token\":\"m-token\",\"token_type\":\"bearer\",\"expires_in\":3599}")));
         marketo.stubFor(get(urlPathEqualTo("/rest/v1/leads.json")).willReturn(okJson("{\"requestId\":\"1\",\"result\":[],\"success\":true}")));
@@ -76,7 +79,7 @@ class OneTargetFailingTest {
             assertThat(endpoint.findAll(postRequestedFor(urlPathEqualTo("/hook")))).as("first try and 2 redeliveries").hasSize(3);
 
             connector.awaitInboxDrained();
-            assertThat(dataverse.findAll(postRequestedFor(urlPathEqualTo("/api/data/v9.2/leads")))).hasSize(1);
+            assertThat(DataverseBatch.sent(dataverse, postRequestedFor(urlPathEqualTo("/api/data/v9.2/$batch")))).hasSize(1);
             assertThat(marketo.findAll(postRequestedFor(urlPathEqualTo("/rest/v1/leads.json")))).hasSize(1);
             assertThat(connector.archived(id)).exists();
             JdbcTemplate jdbc = new JdbcTemplate(connector.context().getBean(DataSource.class));

@@ -23,6 +23,11 @@ public class BatchGates {
         return new BatchGate(camel, "direct:salesforce-batch");
     }
 
+    @Bean
+    public BatchGate dynamicsBatch(CamelContext camel) {
+        return new BatchGate(camel, "direct:dynamics-batch");
+    }
+
     /** The aggregators' strategy: the batch is the list of tickets, in arrival order. */
     @Bean
     public AggregationStrategy batchOfTickets() {

@@ -1,7 +1,12 @@
 package dev.leadconnector.targets.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.util.TimeUtils;
 import org.springframework.stereotype.Component;
@@ -17,6 +22,8 @@ public class CrmBatch {
 
     /** The exchange property holding the ticket a split exchange works on. */
     public static final String PARKED = "crmParked";
+    /** The exchange property holding what the batch's lookup found, by email (see {@link #byEmail}). */
+    public static final String KNOWN = "crmKnown";
 
     /**
      * The aggregators' completion timeout: what is left of {@code maxWait} (e.g. 1s, 500ms) since the
@@ -62,6 +69,34 @@ public class CrmBatch {
     /** The tickets of a batch still waiting for their outcome, with their records, in batch order. */
     public static List<Parked> pending(Exchange exchange) {
         return batch(exchange).stream().filter(parked -> !parked.isDone() && parked.record() != null).toList();
+    }
+
+    /** Every distinct email of the batch's leads (header leadEmail), in batch order, for its one lookup. */
+    public static Set<String> emails(List<Parked> batch) {
+        Set<String> emails = new LinkedHashSet<>();
+        batch.forEach(parked -> {
+            if (parked.header("leadEmail") instanceof String email && !email.isBlank()) {
+                emails.add(email);
+            }
+        });
+        return emails;
+    }
+
+    /** A lookup's records by their email field (lower case), for property crmKnown; the first record of an email wins. */
+    public static Map<String, JsonNode> byEmail(JsonNode records, String emailField) {
+        Map<String, JsonNode> known = new HashMap<>();
+        for (JsonNode record : records) {
+            known.putIfAbsent(record.path(emailField).asText().toLowerCase(Locale.ROOT), record);
+        }
+        return known;
+    }
+
+    /** Inside the split: the record the batch's lookup found for the lead's email (header leadEmail), or null. */
+    @SuppressWarnings("unchecked")
+    public static JsonNode known(Exchange exchange) {
+        Map<String, JsonNode> known = exchange.getProperty(KNOWN, Map.of(), Map.class);
+        String email = exchange.getMessage().getHeader("leadEmail", String.class);
+        return email == null ? null : known.get(email.toLowerCase(Locale.ROOT));
     }
 
     @SuppressWarnings("unchecked")

@@ -13,15 +13,17 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
- * Target "dynamics": the Azure AD token, the OData query that finds a customer's lead and the reading of
+ * Target "dynamics": the Azure AD token, the OData query that finds the customers' leads and the reading of
  * Dataverse's answers. The calls themselves are camel-http steps in routes/deliver-dynamics.camel.yaml.
  */
 @Component("dynamics")
@@ -58,12 +60,15 @@ public class DynamicsApi {
     }
 
     /**
-     * {@code $select=leadid,statuscode&$filter=emailaddress1 eq '<email>'&$top=1}, percent-encoded, with
-     * the quotes inside the OData string literal doubled (O'Brien → 'o''brien').
+     * {@code $select=leadid,emailaddress1,statuscode&$filter=Microsoft.Dynamics.CRM.In(PropertyName='emailaddress1',
+     * PropertyValues=['a@x','b@y'])}: the leads of every email in one query, percent-encoded, with the
+     * quotes inside each OData string literal doubled (O'Brien → 'o''brien').
      */
-    public String findQuery(String email) {
-        String filter = "emailaddress1 eq '" + email.replace("'", "''") + "'";
-        return "$select=leadid,statuscode&$filter=" + encode(filter) + "&$top=1";
+    public String lookupQuery(Collection<String> emails) {
+        String values = emails.stream().map(email -> "'" + email.replace("'", "''") + "'")
+                .collect(Collectors.joining(","));
+        String filter = "Microsoft.Dynamics.CRM.In(PropertyName='emailaddress1',PropertyValues=[" + values + "])";
+        return "$select=leadid,emailaddress1,statuscode&$filter=" + encode(filter);
     }
 
     /** A 2xx answer passes; 401 forgets the token; anything else throws with Dataverse's own error. */

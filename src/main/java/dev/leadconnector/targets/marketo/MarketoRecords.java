@@ -8,9 +8,7 @@ import dev.leadconnector.targets.batch.CrmBatch;
 import dev.leadconnector.targets.batch.Parked;
 import dev.leadconnector.targets.crm.CrmException;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
@@ -28,7 +26,6 @@ public class MarketoRecords {
 
     /** Marketo takes up to 300 emails per lookup and 300 records per sync. */
     public static final int MAX_BATCH = 300;
-    static final String KNOWN = "crmKnown";
 
     private final MarketoApi marketo;
     private final ObjectMapper mapper;
@@ -50,30 +47,18 @@ public class MarketoRecords {
 
     /** The lookup's query for every distinct email of the batch, or null when no lead has one. */
     public String lookupQuery(List<Parked> batch) {
-        Set<String> emails = new LinkedHashSet<>();
-        batch.forEach(parked -> {
-            if (parked.header("leadEmail") instanceof String email) {
-                emails.add(email);
-            }
-        });
+        Set<String> emails = CrmBatch.emails(batch);
         return emails.isEmpty() ? null : marketo.lookupQuery(String.join(",", emails));
     }
 
     /** Marketo's lookup answer as email (lower case) to person; the first person of an email wins. */
     public Map<String, JsonNode> known(String answer) {
-        Map<String, JsonNode> known = new HashMap<>();
-        for (JsonNode person : marketo.readJson(answer).path("result")) {
-            known.putIfAbsent(person.path("email").asText().toLowerCase(Locale.ROOT), person);
-        }
-        return known;
+        return CrmBatch.byEmail(marketo.readJson(answer).path("result"), "email");
     }
 
     /** Inside the split: crmRecordId and crmStatus of the lead's person, when Marketo knows it. */
-    @SuppressWarnings("unchecked")
     public void found(Exchange exchange) {
-        Map<String, JsonNode> known = exchange.getProperty(KNOWN, Map.of(), Map.class);
-        String email = exchange.getMessage().getHeader("leadEmail", String.class);
-        JsonNode person = email == null ? null : known.get(email.toLowerCase(Locale.ROOT));
+        JsonNode person = CrmBatch.known(exchange);
         if (person != null) {
             exchange.getMessage().setHeader("crmRecordId", person.path("id").asText(null));
             JsonNode status = person.path(marketo.statusField());
