@@ -142,7 +142,10 @@ stop "$PID"
 
 # --- 3. connector with WireMock CRMs: end to end at a steady rate, API calls in a burst --------------
 WPORT=$(free_port); WM=http://127.0.0.1:$WPORT
-java -jar "$WIREMOCK" --bind-address 127.0.0.1 --port "$WPORT" --root-dir bench/wiremock --disable-banner \
+# DataverseBatch (from the project's test classes) answers each part of a Dataverse $batch, which a
+# JSON stub cannot split
+java -cp "$WIREMOCK:target/test-classes:target/classes" wiremock.Run --extensions dev.leadconnector.support.DataverseBatch \
+  --bind-address 127.0.0.1 --port "$WPORT" --root-dir bench/wiremock --disable-banner \
   >"$OUT/wiremock.log" 2>&1 &
 WPID=$!; PIDS+=("$WPID")
 wait_http "$WPID" "$WM/__admin/health" "$(now_ms)" ok >/dev/null
