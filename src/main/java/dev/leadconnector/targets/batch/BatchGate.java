@@ -2,7 +2,6 @@ package dev.leadconnector.targets.batch;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -21,41 +20,27 @@ public final class BatchGate extends AsyncProcessorSupport implements AsyncProce
     /** When the ticket reached the gate (epoch ms): a batch waits for at most max-wait from its first. */
     public static final String ARRIVED = "crmBatchArrived";
 
-    private final CamelContext camel;
+    private final ProducerTemplate producer;
     private final String batchUri;
-    private volatile ProducerTemplate producer;
 
-    public BatchGate(CamelContext camel, String batchUri) {
-        this.camel = camel;
+    public BatchGate(ProducerTemplate producer, String batchUri) {
+        this.producer = producer;
         this.batchUri = batchUri;
     }
 
     @Override
     public boolean process(Exchange lead, AsyncCallback callback) {
         Parked parked = new Parked(lead, callback);
-        Exchange ticket = new DefaultExchange(camel);
+        Exchange ticket = new DefaultExchange(producer.getCamelContext());
         // the lead's headers (leadId for the log, leadEmail for grouping), and the ticket as body
         ticket.getMessage().setHeaders(new java.util.HashMap<>(lead.getMessage().getHeaders()));
         ticket.getMessage().setBody(parked);
         ticket.setProperty(ARRIVED, System.currentTimeMillis());
-        producer().send(batchUri, ticket);
+        producer.send(batchUri, ticket);
         if (ticket.getException() != null) {
             // the batch never took it (e.g. the route is stopping): the lead fails now, and is retried
             parked.failed(ticket.getException());
         }
         return false;
-    }
-
-    private ProducerTemplate producer() {
-        ProducerTemplate template = producer;
-        if (template == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = camel.createProducerTemplate();
-                }
-                template = producer;
-            }
-        }
-        return template;
     }
 }

@@ -1,7 +1,7 @@
 package dev.leadconnector.targets.batch;
 
 import org.apache.camel.AggregationStrategy;
-import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,18 +14,18 @@ import org.springframework.context.annotation.Configuration;
 public class BatchGates {
 
     @Bean
-    public BatchGate marketoBatch(CamelContext camel) {
-        return new BatchGate(camel, "direct:marketo-batch");
+    public BatchGate marketoBatch(ProducerTemplate producer) {
+        return new BatchGate(producer, "direct:marketo-batch");
     }
 
     @Bean
-    public BatchGate salesforceBatch(CamelContext camel) {
-        return new BatchGate(camel, "direct:salesforce-batch");
+    public BatchGate salesforceBatch(ProducerTemplate producer) {
+        return new BatchGate(producer, "direct:salesforce-batch");
     }
 
     @Bean
-    public BatchGate dynamicsBatch(CamelContext camel) {
-        return new BatchGate(camel, "direct:dynamics-batch");
+    public BatchGate dynamicsBatch(ProducerTemplate producer) {
+        return new BatchGate(producer, "direct:dynamics-batch");
     }
 
     /** The aggregators' strategy: the batch is the list of tickets, in arrival order. */
