@@ -24,6 +24,19 @@ public class CrmBatch {
     public static final String PARKED = "crmParked";
     /** The exchange property holding what the batch's lookup found, by email (see {@link #byEmail}). */
     public static final String KNOWN = "crmKnown";
+    /** The exchange property holding the tickets of the batch call under way, in request order. */
+    public static final String SENT = "crmSent";
+
+    /**
+     * A target's batch size, checked at start: between 1 and what its CRM takes per call ({@code limit}).
+     */
+    public static int checkSize(String target, int size, int limit, String why) {
+        if (size < 1 || size > limit) {
+            throw new IllegalStateException("leads.targets." + target + ".batch.size must be 1 to " + limit
+                    + " (" + why + "), not " + size);
+        }
+        return size;
+    }
 
     /**
      * The aggregators' completion timeout: what is left of {@code maxWait} (e.g. 1s, 500ms) since the
@@ -97,6 +110,30 @@ public class CrmBatch {
         Map<String, JsonNode> known = exchange.getProperty(KNOWN, Map.of(), Map.class);
         String email = exchange.getMessage().getHeader("leadEmail", String.class);
         return email == null ? null : known.get(email.toLowerCase(Locale.ROOT));
+    }
+
+    /** Before a batch call: its tickets, whose results come back in this order. */
+    public static void sending(Exchange exchange, List<Parked> tickets) {
+        exchange.setProperty(SENT, tickets);
+    }
+
+    /** After a batch call: the tickets it carried, in request order (the i-th result is the i-th ticket's). */
+    @SuppressWarnings("unchecked")
+    public static List<Parked> sent(Exchange exchange) {
+        return exchange.getProperty(SENT, List.class);
+    }
+
+    /**
+     * Inside the split: headers crmRecordId and crmStatus from the record the batch's lookup found for
+     * the lead (see {@link #known}), when it found one.
+     */
+    public static void found(Exchange exchange, String idField, String statusField) {
+        JsonNode record = known(exchange);
+        if (record != null) {
+            exchange.getMessage().setHeader("crmRecordId", record.path(idField).asText(null));
+            JsonNode status = record.path(statusField);
+            exchange.getMessage().setHeader("crmStatus", status.isValueNode() && !status.isNull() ? status.asText() : null);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -29,7 +29,6 @@ public class DynamicsRecords {
 
     /** Dataverse takes up to 1,000 requests per $batch. */
     public static final int MAX_BATCH = 1000;
-    static final String SENT = "crmSent";
     static final String CONTENT_TYPE = "crmContentType";
 
     private final DynamicsApi dynamics;
@@ -40,10 +39,7 @@ public class DynamicsRecords {
 
     public DynamicsRecords(DynamicsApi dynamics, ObjectMapper mapper,
             @Value("${leads.targets.dynamics.batch.size:100}") int batchSize) {
-        if (batchSize < 1 || batchSize > MAX_BATCH) {
-            throw new IllegalStateException("leads.targets.dynamics.batch.size must be 1 to " + MAX_BATCH
-                    + " (what Dataverse takes per $batch), not " + batchSize);
-        }
+        CrmBatch.checkSize("dynamics", batchSize, MAX_BATCH, "what Dataverse takes per $batch");
         this.dynamics = dynamics;
         this.mapper = mapper;
     }
@@ -61,12 +57,7 @@ public class DynamicsRecords {
 
     /** Inside the split: crmRecordId and crmStatus of the customer's Dataverse lead, when there is one. */
     public void found(Exchange exchange) {
-        JsonNode lead = CrmBatch.known(exchange);
-        if (lead != null) {
-            exchange.getMessage().setHeader("crmRecordId", lead.path("leadid").asText(null));
-            JsonNode status = lead.path("statuscode");
-            exchange.getMessage().setHeader("crmStatus", status.isValueNode() ? status.asText() : null);
-        }
+        CrmBatch.found(exchange, "leadid", "statuscode");
     }
 
     /** Inside the split: the lead's mapped record and whether it updates a known lead, for the $batch. */
@@ -99,15 +90,14 @@ public class DynamicsRecords {
             }
         }
         String boundary = "batch_" + UUID.randomUUID();
-        exchange.setProperty(SENT, sending);
+        CrmBatch.sending(exchange, sending);
         exchange.setProperty(CONTENT_TYPE, "multipart/mixed; boundary=" + boundary);
         return HttpParts.write(boundary, parts);
     }
 
     /** Dataverse's i-th response part goes to the i-th lead sent: 2xx delivers it, anything else fails it alone. */
-    @SuppressWarnings("unchecked")
     public void outcomes(Exchange exchange) {
-        List<Parked> sent = exchange.getProperty(SENT, List.class);
+        List<Parked> sent = CrmBatch.sent(exchange);
         List<HttpParts.Part> answers = HttpParts.read(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class),
                 exchange.getMessage().getBody(String.class));
         for (int i = 0; i < sent.size(); i++) {

@@ -32,10 +32,7 @@ public class MarketoRecords {
 
     public MarketoRecords(MarketoApi marketo, ObjectMapper mapper,
             @Value("${leads.targets.marketo.batch.size:300}") int batchSize) {
-        if (batchSize < 1 || batchSize > MAX_BATCH) {
-            throw new IllegalStateException("leads.targets.marketo.batch.size must be 1 to " + MAX_BATCH
-                    + " (what Marketo takes per call), not " + batchSize);
-        }
+        CrmBatch.checkSize("marketo", batchSize, MAX_BATCH, "what Marketo takes per call");
         this.marketo = marketo;
         this.mapper = mapper;
     }
@@ -58,12 +55,7 @@ public class MarketoRecords {
 
     /** Inside the split: crmRecordId and crmStatus of the lead's person, when Marketo knows it. */
     public void found(Exchange exchange) {
-        JsonNode person = CrmBatch.known(exchange);
-        if (person != null) {
-            exchange.getMessage().setHeader("crmRecordId", person.path("id").asText(null));
-            JsonNode status = person.path(marketo.statusField());
-            exchange.getMessage().setHeader("crmStatus", status.isTextual() ? status.textValue() : null);
-        }
+        CrmBatch.found(exchange, "id", marketo.statusField());
     }
 
     /**
@@ -88,14 +80,13 @@ public class MarketoRecords {
             input.addAll((ArrayNode) mapped.path("input"));
         }
         request.set("input", input);
-        exchange.setProperty("crmSent", sending);
+        CrmBatch.sending(exchange, sending);
         return request.toString();
     }
 
     /** Marketo's result[i] goes to the i-th lead sent. */
-    @SuppressWarnings("unchecked")
     public void outcomes(Exchange exchange) {
-        List<Parked> sent = exchange.getProperty("crmSent", List.class);
+        List<Parked> sent = CrmBatch.sent(exchange);
         JsonNode results = marketo.readJson(exchange.getMessage().getBody(String.class)).path("result");
         for (int i = 0; i < sent.size(); i++) {
             JsonNode result = results.path(i);

@@ -67,6 +67,17 @@ public class SalesforceErrors {
                 : new SalesforceApiException(answer.getStatusCode(), errors, answer);
     }
 
+    /**
+     * One of Salesforce's errors: {@code {"errorCode" (REST) or "statusCode" (sObject Collections),
+     * "message", "fields"}}.
+     */
+    static SalesforceApiException.Error error(JsonNode e) {
+        List<String> fields = new ArrayList<>();
+        e.path("fields").forEach(f -> fields.add(f.asText()));
+        return new SalesforceApiException.Error(e.path("statusCode").asText(e.path("errorCode").asText(null)),
+                e.path("message").asText(null), fields);
+    }
+
     /** Salesforce's [{"message","errorCode","fields"}] in a text, or none when the text holds no such array. */
     static List<SalesforceApiException.Error> errorArray(String text) {
         int start = text == null ? -1 : text.indexOf('[');
@@ -78,9 +89,7 @@ public class SalesforceErrors {
             List<SalesforceApiException.Error> errors = new ArrayList<>();
             for (JsonNode e : array) {
                 if (e.hasNonNull("errorCode")) {
-                    List<String> fields = new ArrayList<>();
-                    e.path("fields").forEach(f -> fields.add(f.asText()));
-                    errors.add(new SalesforceApiException.Error(e.path("errorCode").asText(), e.path("message").asText(null), fields));
+                    errors.add(error(e));
                 }
             }
             return errors;

@@ -2,6 +2,7 @@ package dev.leadconnector.targets.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.targets.batch.CrmBatch;
 import dev.leadconnector.targets.batch.Parked;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -82,7 +83,7 @@ public class SalesforceLeads {
     public void found(Exchange exchange) {
         JsonNode lead = readJson(exchange.getMessage().getBody(String.class));
         String email = text(lead.path("customer").path("email"));
-        Map<String, JsonNode> known = exchange.getProperty("crmKnown", Map.of(), Map.class);
+        Map<String, JsonNode> known = exchange.getProperty(CrmBatch.KNOWN, Map.of(), Map.class);
         JsonNode record = email == null ? null : known.get(key(email, offerField == null ? null : offer(lead)));
         if (record != null) {
             exchange.getMessage().setHeader("salesforceLeadId", text(record.path("Id")));

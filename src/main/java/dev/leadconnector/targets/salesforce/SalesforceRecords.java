@@ -30,10 +30,7 @@ public class SalesforceRecords {
     private final ObjectMapper mapper;
 
     public SalesforceRecords(ObjectMapper mapper, @Value("${leads.targets.salesforce.batch.size:200}") int batchSize) {
-        if (batchSize < 1 || batchSize > MAX_BATCH) {
-            throw new IllegalStateException("leads.targets.salesforce.batch.size must be 1 to " + MAX_BATCH
-                    + " (what sObject Collections take per call), not " + batchSize);
-        }
+        CrmBatch.checkSize("salesforce", batchSize, MAX_BATCH, "what sObject Collections take per call");
         this.mapper = mapper;
     }
 
@@ -63,7 +60,7 @@ public class SalesforceRecords {
                 records.add(record);
             }
         }
-        exchange.setProperty("crmSent", sending);
+        CrmBatch.sending(exchange, sending);
         if (sending.isEmpty()) {
             return null;
         }
@@ -74,9 +71,8 @@ public class SalesforceRecords {
     }
 
     /** Salesforce's i-th result goes to the i-th lead sent. */
-    @SuppressWarnings("unchecked")
     public void outcomes(Exchange exchange) throws IOException {
-        List<Parked> sent = exchange.getProperty("crmSent", List.class);
+        List<Parked> sent = CrmBatch.sent(exchange);
         JsonNode results = mapper.readTree(exchange.getMessage().getBody(String.class));
         for (int i = 0; i < sent.size(); i++) {
             JsonNode result = results.path(i);
@@ -87,9 +83,7 @@ public class SalesforceRecords {
                         "crmOutcome", (record.has("Id") ? "updated Lead " : "created Lead ") + id));
             } else {
                 List<SalesforceApiException.Error> errors = new ArrayList<>();
-                result.path("errors").forEach(e -> errors.add(new SalesforceApiException.Error(
-                        e.path("statusCode").asText(e.path("errorCode").asText(null)), e.path("message").asText(null),
-                        mapper.convertValue(e.path("fields"), List.class))));
+                result.path("errors").forEach(e -> errors.add(SalesforceErrors.error(e)));
                 sent.get(i).failed(result.isMissingNode()
                         ? new IllegalStateException("Salesforce answered no result for the Lead")
                         : SalesforceApiException.refused(errors));
