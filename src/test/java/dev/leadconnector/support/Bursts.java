@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,6 +35,18 @@ public final class Bursts {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        return ids;
+    }
+
+    /**
+     * A burst of {@code count} INS leads of new customers ({@code <prefix>-<i>@contoso.example}), and
+     * the wait until the target has every one of them. Returns the lead ids, in posting order.
+     */
+    public static List<String> deliveredBurst(RunningConnector connector, String target, String prefix, int count,
+                                              Duration within) {
+        List<String> ids = burst(connector, IntStream.range(0, count)
+                .mapToObj(i -> TestLeads.lead(prefix + "-" + i + "@contoso.example", "INS")).toList());
+        awaitDelivered(connector, target, ids, within);
         return ids;
     }
 

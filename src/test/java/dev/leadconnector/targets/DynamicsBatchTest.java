@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,9 +74,7 @@ class DynamicsBatchTest {
 
     @Test
     void aBurstOf250LeadsTakesOneTokenThreeLookupsAndThreeBatches() {
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 250)
-                .mapToObj(i -> TestLeads.lead("burst-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "dynamics", ids, Duration.ofSeconds(90));
+        List<String> ids = Bursts.deliveredBurst(connector, "dynamics", "burst", 250, Duration.ofSeconds(90));
 
         List<LoggedRequest> lookups = dataverse.findAll(getRequestedFor(urlPathEqualTo(LEADS))
                 .withQueryParam("$filter", containing("burst-")));
@@ -156,9 +153,7 @@ class DynamicsBatchTest {
                 .willSetStateTo("calm"));
         dataverse.stubFor(post(BATCH).withRequestBody(containing("throttled-")).atPriority(1)
                 .inScenario("429").whenScenarioStateIs("calm").willReturn(aResponse().withTransformers(DataverseBatch.NAME)));
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 3)
-                .mapToObj(i -> TestLeads.lead("throttled-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "dynamics", ids, Duration.ofSeconds(30));
+        List<String> ids = Bursts.deliveredBurst(connector, "dynamics", "throttled", 3, Duration.ofSeconds(30));
 
         List<LoggedRequest> calls = dataverse.findAll(postRequestedFor(urlPathEqualTo(BATCH)).withRequestBody(containing("throttled-")));
         assertThat(calls).extracting(r -> DataverseBatch.parts(r).size()).containsExactly(3, 3);

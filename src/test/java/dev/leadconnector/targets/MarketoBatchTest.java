@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,9 +79,7 @@ class MarketoBatchTest {
 
     @Test
     void aBurstOf450LeadsTakesTwoLookupsAndTwoSyncs() {
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 450)
-                .mapToObj(i -> TestLeads.lead("burst-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "marketo", ids, Duration.ofSeconds(90));
+        List<String> ids = Bursts.deliveredBurst(connector, "marketo", "burst", 450, Duration.ofSeconds(90));
 
         List<LoggedRequest> lookups = marketo.findAll(getRequestedFor(urlPathEqualTo(LEADS))
                 .withQueryParam("filterValues", containing("burst-")));
@@ -152,9 +149,7 @@ class MarketoBatchTest {
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("calm"));
         marketo.stubFor(post(LEADS).withRequestBody(containing("throttled-")).atPriority(1)
                 .inScenario("rate limit").whenScenarioStateIs("calm").willReturn(results()));
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 3)
-                .mapToObj(i -> TestLeads.lead("throttled-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "marketo", ids, Duration.ofSeconds(30));
+        List<String> ids = Bursts.deliveredBurst(connector, "marketo", "throttled", 3, Duration.ofSeconds(30));
 
         List<LoggedRequest> syncs = marketo.findAll(postRequestedFor(urlPathEqualTo(LEADS)).withRequestBody(containing("throttled-")));
         assertThat(syncs).extracting(r -> json(r.getBodyAsString()).path("input").size()).containsExactly(3, 3);

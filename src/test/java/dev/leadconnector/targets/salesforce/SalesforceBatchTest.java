@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,9 +75,7 @@ class SalesforceBatchTest {
 
     @Test
     void aBurstOf450LeadsTakesThreeQueriesAndThreeCreates() {
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 450)
-                .mapToObj(i -> TestLeads.lead("burst-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "salesforce", ids, Duration.ofSeconds(90));
+        List<String> ids = Bursts.deliveredBurst(connector, "salesforce", "burst", 450, Duration.ofSeconds(90));
 
         List<Received> queries = calls("GET", QUERY, "burst-");
         List<Received> creates = calls("POST", COLLECTIONS, "burst-");
@@ -163,9 +160,7 @@ class SalesforceBatchTest {
                 .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
                         .withBody("[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]"))
                 .willSetStateTo("freed"));
-        List<String> ids = Bursts.burst(connector, IntStream.range(0, 3)
-                .mapToObj(i -> TestLeads.lead("limited-" + i + "@contoso.example", "INS")).toList());
-        Bursts.awaitDelivered(connector, "salesforce", ids, Duration.ofSeconds(40));
+        List<String> ids = Bursts.deliveredBurst(connector, "salesforce", "limited", 3, Duration.ofSeconds(40));
 
         List<Received> creates = calls("POST", COLLECTIONS, "limited-");
         assertThat(creates).extracting(Received::status).containsExactly(403, 200);
