@@ -2,6 +2,7 @@ package dev.leadconnector.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.leadconnector.support.MovableClock;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.RetryAfter;
 import java.net.ConnectException;
@@ -10,10 +11,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -56,23 +54,7 @@ class DeliveryRetryTest {
 
     @Test
     void anOpenBreakerMakesTheLeadWaitWithoutUsingUpARetryButNotBeyondMaxElapsed() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T00:00:00Z"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-28T00:00:00Z"));
         DeliveryRetry retry = new DeliveryRetry(settings, Map.of(), clock, target -> Duration.ofSeconds(20));
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("https");
         breaker.transitionToOpenState();
@@ -86,9 +68,9 @@ class DeliveryRetryTest {
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(20_000L);
         assertThat(exchange.getProperty(DeliveryRetry.ATTEMPTS)).as("no call made, no retry used").isNull();
 
-        now.set(now.get().plusSeconds(40)); // 40 s + a 20 s wait: still within max-elapsed (1 min)
+        clock.advance(Duration.ofSeconds(40)); // 40 s + a 20 s wait: still within max-elapsed (1 min)
         assertThat(retry.shouldRetry(exchange)).isTrue();
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(retry.shouldRetry(exchange)).isFalse();
         assertThat(exchange.getIn().getHeader(DeliveryRetry.REASON, String.class))
                 .isEqualTo("circuit breaker of https open for longer than PT1M (leads.delivery.max-elapsed)");
