@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The first step of dispatch (and of a replay): the inbox's message read once into the canonical
- * lead's text, an immutable String, and the headers the router decides on. Whatever the inbox hands
+ * lead's text, an immutable String, and the headers the router decides on (id, action, test, offer). Whatever the inbox hands
  * over (a file, or a queue's stream that several parallel targets would otherwise read at once, one
  * getting it whole, another empty, a third part of it twice), every target gets the same complete lead.
  */
@@ -20,6 +20,8 @@ public class LeadMessage {
     public static final String ID = "leadId";
     public static final String ACTION = "leadAction";
     public static final String TEST = "leadTest";
+    public static final String OFFER_ID = "leadOfferId";
+    public static final String OFFER_TITLE = "leadOfferTitle";
 
     private static final Pattern LEAD_ID = Pattern.compile("[0-9a-f]{32}");
 
@@ -42,6 +44,8 @@ public class LeadMessage {
         message.setHeader(ID, lead.path("id").asText());
         message.setHeader(ACTION, lead.path("action").isTextual() ? lead.path("action").asText() : null);
         message.setHeader(TEST, lead.path("test").asBoolean(false));
+        message.setHeader(OFFER_ID, lead.path("offer").path("id").textValue());
+        message.setHeader(OFFER_TITLE, lead.path("offer").path("title").textValue());
     }
 
     private JsonNode read(String text) {
