@@ -106,15 +106,17 @@ public class LeadNormalizer {
 
     private static Lead.Customer customer(JsonNode details) {
         if (details == null || !details.isObject()) {
-            return new Lead.Customer(null, null, null, null, null, null, null);
+            return new Lead.Customer(null, null, null, null, null, null, null, null);
         }
         String email = text(details, "Email");
+        String country = text(details, "Country");
         return new Lead.Customer(
                 text(details, "FirstName"),
                 text(details, "LastName"),
                 email == null ? null : email.toLowerCase(Locale.ROOT),
                 text(details, "Phone"),
-                text(details, "Country"),
+                country,
+                CountryCodes.of(country),
                 text(details, "Company"),
                 text(details, "Title"));
     }
@@ -132,7 +134,7 @@ public class LeadNormalizer {
 
     private String leadId(String source, String action, Lead.Offer offer, Lead.Customer customer, String description) {
         try {
-            byte[] identity = mapper.writeValueAsBytes(Arrays.asList(source, action, offer, customer, description));
+            byte[] identity = mapper.writeValueAsBytes(Arrays.asList(source, action, offer, customer.asGiven(), description));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity);
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
