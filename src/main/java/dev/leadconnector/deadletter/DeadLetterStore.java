@@ -3,6 +3,8 @@ package dev.leadconnector.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.dispatch.LeadMessage;
+import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.journal.LeadsEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +42,9 @@ public class DeadLetterStore {
         }
     }
 
-    /** What a dead letter says, without the lead's personal data. */
-    public record Summary(String leadId, String target, String action, String reason, String error, Instant failedAt) {}
+    /** What a dead letter says, without the lead's personal data; {@code journey} is where its whole story is. */
+    public record Summary(String leadId, String target, String action, String reason, String error, Instant failedAt,
+                          String journey) {}
 
     /** The outcome of re-driving one dead letter. */
     public record Outcome(String leadId, String target, String result) {}
@@ -49,12 +52,14 @@ public class DeadLetterStore {
     private final Path directory;
     private final ObjectMapper mapper;
     private final ProducerTemplate producer;
+    private final LeadJournal journal;
 
     public DeadLetterStore(@Value("${leads.dead-letter.directory}") Path directory, ObjectMapper mapper,
-                           ProducerTemplate producer) {
+                           ProducerTemplate producer, LeadJournal journal) {
         this.directory = directory;
         this.mapper = mapper;
         this.producer = producer;
+        this.journal = journal;
     }
 
     public List<Summary> list(Filter filter) {
@@ -70,6 +75,7 @@ public class DeadLetterStore {
         String target = envelope.target();
         String endpoint = target == null ? "direct:route-lead" : "direct:deliver-" + target;
         Path replayed = moveToReplayed(parked.file());
+        journal.replayed(envelope.leadId(), target);
         Exchange exchange = producer.send(endpoint, e -> {
             e.getMessage().setBody(envelope.lead().toString());
             LeadMessage.setHeaders(e.getMessage(), envelope.lead());
@@ -91,7 +97,7 @@ public class DeadLetterStore {
     private record Parked(Path file, DeadLetters.Envelope envelope) {
         Summary summary() {
             return new Summary(envelope.leadId(), envelope.target(), envelope.lead().path("action").asText(null),
-                    envelope.reason(), envelope.error(), envelope.failedAt());
+                    envelope.reason(), envelope.error(), envelope.failedAt(), LeadsEndpoint.path(envelope.leadId()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.leadconnector.delivery;
 
+import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.salesforce.SalesforceApiException;
 import dev.leadconnector.targets.salesforce.SalesforceRequestLimitException;
@@ -39,24 +40,26 @@ public class DeliveryRetry {
     private final Map<String, RetrySettings> perTarget;
     private final Clock clock;
     private final Function<String, Duration> breakerWait;
+    private final LeadJournal journal;
 
     @Autowired
-    public DeliveryRetry(Environment environment, CircuitBreakers breakers) {
+    public DeliveryRetry(Environment environment, CircuitBreakers breakers, LeadJournal journal) {
         this(Binder.get(environment).bind("leads.delivery", RetrySettings.class).orElse(RetrySettings.BUILT_IN)
                         .orElse(RetrySettings.BUILT_IN),
                 Binder.get(environment).bind("leads.targets", Bindable.mapOf(String.class, TargetRetry.class))
                         .orElse(Map.of()).entrySet().stream()
                         .filter(e -> e.getValue().retry() != null)
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().retry())),
-                Clock.systemUTC(), target -> breakers.settings(target).waitDuration());
+                Clock.systemUTC(), target -> breakers.settings(target).waitDuration(), journal);
     }
 
     DeliveryRetry(RetrySettings defaults, Map<String, RetrySettings> perTarget, Clock clock,
-                  Function<String, Duration> breakerWait) {
+                  Function<String, Duration> breakerWait, LeadJournal journal) {
         this.defaults = defaults;
         this.perTarget = perTarget;
         this.clock = clock;
         this.breakerWait = breakerWait;
+        this.journal = journal;
     }
 
     /** Only the {@code retry} block of {@code leads.targets.<name>}. */
@@ -73,24 +76,25 @@ public class DeliveryRetry {
             first = clock.instant();
             exchange.setProperty(FIRST_FAILURE, first);
         }
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class);
         if (failure instanceof CallNotPermittedException) {
             // the target's circuit breaker is open: no call was made, so no retry is used up; the lead
             // waits (in the inbox, durably) until the breaker lets calls through again
             Duration wait = breakerWait.apply(target);
             if (Duration.between(first, clock.instant()).plus(wait).compareTo(settings.maxElapsed()) > 0) {
-                return giveUp(exchange, "circuit breaker of " + target + " open for longer than " + settings.maxElapsed()
-                        + " (leads.delivery.max-elapsed)");
+                return giveUp(exchange, target, attempts, LeadJournal.BREAKER_OPEN, failure, "circuit breaker of "
+                        + target + " open for longer than " + settings.maxElapsed() + " (leads.delivery.max-elapsed)");
             }
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
-            return true;
+            return retryIn(exchange, target, attempts, LeadJournal.BREAKER_OPEN, failure, wait);
         }
-        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPTS, attempts);
+        exchange.setProperty(ATTEMPTS, ++attempts);
         if (isPermanent(failure)) {
-            return giveUp(exchange, "refused by " + target + " (not retried: the same lead would be refused again)");
+            return giveUp(exchange, target, attempts, LeadJournal.FAILED, failure,
+                    "refused by " + target + " (not retried: the same lead would be refused again)");
         }
         if (attempts > settings.maxRedeliveries()) {
-            return giveUp(exchange, "delivery failed after " + settings.maxRedeliveries() + " redeliveries");
+            return giveUp(exchange, target, attempts, LeadJournal.FAILED, failure,
+                    "delivery failed after " + settings.maxRedeliveries() + " redeliveries");
         }
         Duration delay = backOff(settings, attempts);
         Duration asked = retryAfter(failure, settings);
@@ -98,11 +102,30 @@ public class DeliveryRetry {
             delay = asked;
         }
         if (Duration.between(first, clock.instant()).plus(delay).compareTo(settings.maxElapsed()) > 0) {
-            return giveUp(exchange, "delivery failed for " + settings.maxElapsed() + " (leads.delivery.max-elapsed)");
+            return giveUp(exchange, target, attempts, LeadJournal.FAILED, failure,
+                    "delivery failed for " + settings.maxElapsed() + " (leads.delivery.max-elapsed)");
         }
-        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
         LOG.debug("Delivery to {} failed (attempt {}): next attempt in {} ms", target, attempts, delay.toMillis());
+        return retryIn(exchange, target, attempts, LeadJournal.FAILED, failure, delay);
+    }
+
+    private boolean retryIn(Exchange exchange, String target, int attempt, String outcome, Exception failure,
+                            Duration delay) {
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis());
+        journal.attempt(leadId(exchange), target, attempt, outcome, String.valueOf(failure),
+                "next attempt in " + delay.toMillis() + " ms");
         return true;
+    }
+
+    private boolean giveUp(Exchange exchange, String target, int attempt, String outcome, Exception failure,
+                           String reason) {
+        exchange.getIn().setHeader(REASON, reason);
+        journal.attempt(leadId(exchange), target, attempt, outcome, String.valueOf(failure), "parked: " + reason);
+        return false;
+    }
+
+    private static String leadId(Exchange exchange) {
+        return exchange.getIn().getHeader("leadId", String.class);
     }
 
     RetrySettings settings(String target) {
@@ -139,10 +162,6 @@ public class DeliveryRetry {
         return null;
     }
 
-    private static boolean giveUp(Exchange exchange, String reason) {
-        exchange.getIn().setHeader(REASON, reason);
-        return false;
-    }
 
     private static String target(Exchange exchange) {
         Route route = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getRoute();

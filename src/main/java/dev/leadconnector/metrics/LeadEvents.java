@@ -3,11 +3,13 @@ package dev.leadconnector.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.TargetHealth;
+import dev.leadconnector.journal.LeadJournal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Endpoint;
@@ -34,7 +36,8 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Rejected requests never reach Camel whole, so {@link IntakeOutcomes} counts them; duplicates are
  * counted where {@code lead-dispatch} finds them ({@code leads.duplicate{action}}). A delivery that
- * ends well also tells {@link TargetHealth} that the CRM accepted our credentials.
+ * ends well also tells {@link TargetHealth} that the CRM accepted our credentials, and the lead's
+ * journal ({@link LeadJournal}) that the target has it, with the id of the record it wrote.
  */
 @Component
 public class LeadEvents extends EventNotifierSupport implements CamelContextAware, CamelContextConfiguration {
@@ -42,18 +45,22 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     static final String INTAKE = "lead-intake";
     static final String DELIVER = "direct:deliver-";
     static final String DEAD_LETTER = "direct:dead-letter";
+    /** Where targets leave the id of the record they wrote (the file producer: the archive's file). */
+    static final List<String> RECORD_IDS = List.of("crmRecordId", "salesforceLeadId", Exchange.FILE_NAME_PRODUCED);
 
     private final MeterRegistry registry;
     private final TargetHealth targetHealth;
+    private final LeadJournal journal;
     private final ObjectMapper mapper;
     private final String inboxUri;
     private CamelContext camelContext;
     private Endpoint inbox;
 
-    public LeadEvents(MeterRegistry registry, TargetHealth targetHealth, ObjectMapper mapper, InboxProbe inboxProbe,
-                      @Value("${leads.inbox.uri}") String inboxUri) {
+    public LeadEvents(MeterRegistry registry, TargetHealth targetHealth, LeadJournal journal, ObjectMapper mapper,
+                      InboxProbe inboxProbe, @Value("${leads.inbox.uri}") String inboxUri) {
         this.registry = registry;
         this.targetHealth = targetHealth;
+        this.journal = journal;
         this.mapper = mapper;
         this.inboxUri = inboxUri;
         Gauge.builder("leads.inbox.depth", inboxProbe, LeadEvents::depthOrNaN)
@@ -120,6 +127,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
                     .tag("target", target).register(registry).record(Duration.ofMillis(millis));
             if (!failed) {
                 targetHealth.succeeded(target);
+                journal.delivered(exchange.getMessage().getHeader("leadId", String.class), target, recordId(exchange));
             }
         } else if (uri.equals(DEAD_LETTER)) {
             String route = exchange.getMessage().getHeader("deadLetterRoute", String.class);
@@ -140,6 +148,17 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
 
     private Counter counter(String name, String description, String... tags) {
         return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    /** The CRM's own id of the record the target wrote, as the target's route left it. */
+    private static String recordId(Exchange exchange) {
+        for (String header : RECORD_IDS) {
+            Object id = exchange.getMessage().getHeader(header);
+            if (id != null) {
+                return id.toString();
+            }
+        }
+        return null;
     }
 
     private static String action(Exchange exchange) {

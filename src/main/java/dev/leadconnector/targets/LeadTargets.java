@@ -5,6 +5,7 @@ import dev.leadconnector.lead.FunnelStage;
 import dev.leadconnector.targets.RoutingSettings.TestLeads;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
@@ -60,7 +61,13 @@ public class LeadTargets implements CamelContextConfiguration {
      */
     public String forLead(@Header(LeadMessage.ACTION) String action, @Header(LeadMessage.TEST) boolean test,
                           @Header(LeadMessage.OFFER_ID) String offerId, @Header(LeadMessage.OFFER_TITLE) String offerTitle) {
-        return endpoints(byAction(action, test).and(target -> target.takesOffer(offerId, offerTitle)));
+        return targetsFor(action, test, offerId, offerTitle).stream().map(name -> "direct:" + ROUTE_PREFIX + name)
+                .collect(Collectors.joining(","));
+    }
+
+    /** The names of the targets {@link #forLead} sends the lead to. */
+    public List<String> targetsFor(String action, boolean test, String offerId, String offerTitle) {
+        return names(byAction(action, test).and(target -> target.takesOffer(offerId, offerTitle)));
     }
 
     /** Why no target takes a lead, for its dead letter: its action, or else its offer. */
@@ -68,7 +75,7 @@ public class LeadTargets implements CamelContextConfiguration {
                           @Header(LeadMessage.OFFER_ID) String offerId, @Header(LeadMessage.OFFER_TITLE) String offerTitle) {
         String lead = DO_NOT_CONTACT.equals(action) ? "do-not-contact lead" : test ? "the marketplace's test lead"
                 : "action code '" + action + "'";
-        if (endpoints(byAction(action, test)).isEmpty()) {
+        if (names(byAction(action, test)).isEmpty()) {
             return DO_NOT_CONTACT.equals(action) || test && testLeads == TestLeads.DROP
                     ? lead + ": no enabled target records leads (sales: false)"
                     : test ? lead + ": no target is enabled" : "unknown " + lead + ": no enabled target takes it";
@@ -77,6 +84,25 @@ public class LeadTargets implements CamelContextConfiguration {
                 : "offer " + (offerId == null ? "'" + offerTitle + "'"
                 : offerTitle == null ? offerId : offerId + " ('" + offerTitle + "')");
         return lead + " of " + offer + ": no enabled target takes it (leads.targets.<name>.offers)";
+    }
+
+    /** Every enabled target this lead does not go to, with why: what a lead's journey shows as not-sent. */
+    public Map<String, String> notSent(String action, boolean test, String offerId, String offerTitle) {
+        Map<String, String> reasons = new TreeMap<>();
+        targets.forEach((name, target) -> {
+            if (!target.enabled()) {
+                return;
+            }
+            if (!byAction(action, test).test(target)) {
+                reasons.put(name, DO_NOT_CONTACT.equals(action) ? "do-not-contact: a sales target never gets DNC leads"
+                        : test ? "the marketplace's test lead, and leads.test-leads is drop"
+                        : "does not take action " + action + " (leads.targets." + name + ".actions)");
+            } else if (!target.takesOffer(offerId, offerTitle)) {
+                reasons.put(name, "does not take offer " + (offerId != null ? offerId : offerTitle)
+                        + " (leads.targets." + name + ".offers)");
+            }
+        });
+        return reasons;
     }
 
     private Predicate<TargetSettings> byAction(String action, boolean test) {
@@ -103,10 +129,10 @@ public class LeadTargets implements CamelContextConfiguration {
         }
     }
 
-    private String endpoints(Predicate<TargetSettings> takes) {
+    private List<String> names(Predicate<TargetSettings> takes) {
         return targets.entrySet().stream()
                 .filter(e -> e.getValue().enabled() && takes.test(e.getValue()))
-                .map(e -> "direct:" + ROUTE_PREFIX + e.getKey())
-                .collect(Collectors.joining(","));
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The routing part of {@code leads.targets.<name>}: whether the target is on, which action codes it
  * takes, which offers (ids or titles, without case; empty for every offer), whether it is a sales
  * target (one that contacts customers, so never gets DNC leads), and which CRM status stands for
- * each funnel stage. Each target's own settings (URLs, credentials, directories) are read by its
+ * each funnel stage; {@code record-link} is the CRM's link to a record ({@code {id}} the record id) that
+ * a lead's journey shows. Each target's own settings (URLs, credentials, directories) are read by its
  * route file.
  */
 public record TargetSettings(
@@ -16,7 +17,8 @@ public record TargetSettings(
         @DefaultValue({"StartTestDrive", "INS", "PLT", "Create"}) List<String> actions,
         List<String> offers,
         @DefaultValue("true") boolean sales,
-        Map<String, String> stages) {
+        Map<String, String> stages,
+        String recordLink) {
 
     public TargetSettings {
         offers = offers == null ? List.of() : offers.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();

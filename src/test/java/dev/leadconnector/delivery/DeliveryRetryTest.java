@@ -2,6 +2,8 @@ package dev.leadconnector.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.support.MovableClock;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.RetryAfter;
@@ -31,6 +33,9 @@ class DeliveryRetryTest {
         }
     }
 
+    /** A journal that is never started: what it is handed stays in its queue. */
+    static final LeadJournal NO_JOURNAL = new LeadJournal(null, new ObjectMapper(), "", Clock.systemUTC());
+
     @Test
     void fourHundredsArePermanentExceptTimeoutTooEarlyAndRateLimit() {
         assertThat(DeliveryRetry.isPermanent(new CrmException("x", 400, null, null))).isTrue();
@@ -46,7 +51,7 @@ class DeliveryRetryTest {
     void aTargetsOwnSettingsFillTheirGapsFromTheDefaults() {
         DeliveryRetry retry = new DeliveryRetry(settings,
                 Map.of("marketo", new RetrySettings(null, Duration.ofSeconds(20), null, null)), Clock.systemUTC(),
-                target -> Duration.ofSeconds(30));
+                target -> Duration.ofSeconds(30), NO_JOURNAL);
         assertThat(retry.settings("marketo")).isEqualTo(new RetrySettings(5, Duration.ofSeconds(20), Duration.ofSeconds(1),
                 Duration.ofMinutes(1)));
         assertThat(retry.settings("dynamics")).isEqualTo(settings);
@@ -55,7 +60,7 @@ class DeliveryRetryTest {
     @Test
     void anOpenBreakerMakesTheLeadWaitWithoutUsingUpARetryButNotBeyondMaxElapsed() {
         MovableClock clock = new MovableClock(Instant.parse("2026-11-28T00:00:00Z"));
-        DeliveryRetry retry = new DeliveryRetry(settings, Map.of(), clock, target -> Duration.ofSeconds(20));
+        DeliveryRetry retry = new DeliveryRetry(settings, Map.of(), clock, target -> Duration.ofSeconds(20), NO_JOURNAL);
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("https");
         breaker.transitionToOpenState();
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());

@@ -10,7 +10,7 @@ class FunnelStatusesTest {
 
     private final FunnelStatuses funnel = new FunnelStatuses(new RoutingSettings(Map.of("crm", new TargetSettings(
             true, List.of("INS"), List.of(), true,
-            Map.of("lead", "Open", "initial-interest", "Working", "active", "Working"))),
+            Map.of("lead", "Open", "initial-interest", "Working", "active", "Working"), null)),
             RoutingSettings.TestLeads.DELIVER));
 
     @Test

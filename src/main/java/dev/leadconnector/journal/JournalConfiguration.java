@@ -1,0 +1,24 @@
+package dev.leadconnector.journal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The lead journal, in the de-duplication database. */
+@Configuration(proxyBeanMethods = false)
+public class JournalConfiguration {
+
+    @Bean
+    JournalStore journalStore(DataSource dataSource) {
+        return new JournalStore(dataSource);
+    }
+
+    @Bean
+    LeadJournal leadJournal(JournalStore store, ObjectMapper mapper,
+                            @Value("${leads.journal.email-hash-key:}") String emailHashKey) {
+        return new LeadJournal(store, mapper, emailHashKey, Clock.systemUTC());
+    }
+}

@@ -1,0 +1,235 @@
+package dev.leadconnector.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadconnector.journal.JournalStore.Event;
+import dev.leadconnector.journal.JournalStore.LeadRow;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * What happened to each lead, written to the {@link JournalStore} by one thread of its own, in
+ * batches: the routes and targets only hand an entry over (no database call on their thread, and
+ * none before the 202), so keeping the journal costs dispatch almost nothing. Entries still queued
+ * when the process is killed are lost: the journal tells the story, the de-duplication keys and the
+ * dead-letter store keep the guarantees.
+ */
+public class LeadJournal implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeadJournal.class);
+    private static final int CAPACITY = 100_000;
+    private static final int BATCH = 500;
+
+    public static final String RECEIVED = "received";
+    public static final String DUPLICATE = "duplicate";
+    public static final String ROUTED = "routed";
+    public static final String ATTEMPT = "attempt";
+    public static final String DELIVERED = "delivered";
+    public static final String PARKED = "parked";
+    public static final String REPLAYED = "replayed";
+
+    private final JournalStore store;
+    private final ObjectMapper mapper;
+    private final String configuredKey;
+    private final Clock clock;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile Thread writer;
+    private volatile byte[] hashKey;
+
+    public LeadJournal(JournalStore store, ObjectMapper mapper, String configuredKey, Clock clock) {
+        this.store = store;
+        this.mapper = mapper;
+        this.configuredKey = configuredKey;
+        this.clock = clock;
+    }
+
+    /** Dispatch took a new lead (its canonical JSON): kept with its e-mail's hash, and its received event. */
+    public void received(String canonicalLead) {
+        JsonNode lead = json(canonicalLead);
+        String id = lead.path("id").asText();
+        Instant receivedAt = lead.hasNonNull("receivedAt") ? Instant.parse(lead.path("receivedAt").asText()) : clock.instant();
+        String email = lead.path("customer").path("email").textValue();
+        offer(new LeadRow(id, receivedAt, email == null ? null : emailHash(email), lead.path("action").textValue(),
+                canonicalLead));
+        ObjectNode detail = mapper.createObjectNode();
+        for (String field : List.of("source", "action", "stage", "test")) {
+            detail.set(field, lead.path(field));
+        }
+        offer(new Event(id, clock.instant(), RECEIVED, null, null, null, detail.toString()));
+    }
+
+    public void duplicate(String leadId) {
+        event(leadId, DUPLICATE, null, null, null, null);
+    }
+
+    /** The router's decision: the targets that get the lead, and for each other enabled target why not. */
+    public void routed(String leadId, List<String> targets, Map<String, String> notSent) {
+        event(leadId, ROUTED, null, null, null, Map.of("targets", targets, "notSent", notSent));
+    }
+
+    /** What a delivery attempt that did not deliver was: the call failed, or the circuit breaker made none. */
+    public static final String FAILED = "failed";
+    public static final String BREAKER_OPEN = "breaker-open";
+
+    /** A delivery attempt did not deliver ({@link #FAILED} or {@link #BREAKER_OPEN}); {@code next} says what happens now. */
+    public void attempt(String leadId, String target, int attempt, String outcome, String error, String next) {
+        event(leadId, ATTEMPT, target, attempt, null, Map.of("outcome", outcome, "error", String.valueOf(error),
+                "next", String.valueOf(next)));
+    }
+
+    public void delivered(String leadId, String target, String recordId) {
+        event(leadId, DELIVERED, target, null, recordId, null);
+    }
+
+    /** Parked in the dead-letter store; {@code target} is null for a lead the router parked. */
+    public void parked(String leadId, String target, String reason, String error) {
+        event(leadId, PARKED, target, null, null, error == null ? Map.of("reason", String.valueOf(reason))
+                : Map.of("reason", String.valueOf(reason), "error", error));
+    }
+
+    public void replayed(String leadId, String target) {
+        event(leadId, REPLAYED, target, null, null, null);
+    }
+
+    /** The keyed hash the journal finds a customer's leads by: the address itself is not kept a second time. */
+    public String emailHash(String email) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(email.trim().toLowerCase(Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private void event(String leadId, String event, String target, Integer attempt, String recordId, Map<String, ?> detail) {
+        if (leadId == null) {
+            return;
+        }
+        offer(new Event(leadId, clock.instant(), event, target, attempt, recordId, detail == null ? null : json(detail)));
+    }
+
+    private void offer(Object entry) {
+        if (!queue.offer(entry) && dropped.getAndIncrement() % 1000 == 0) {
+            LOG.warn("The lead journal is {} entries behind: entries are dropped until it catches up ({} so far)",
+                    CAPACITY, dropped.get());
+        }
+    }
+
+    private byte[] key() {
+        if (hashKey == null) {
+            String key = configuredKey != null && !configuredKey.isBlank() ? configuredKey : store.hashKey(randomKey());
+            hashKey = key.getBytes(StandardCharsets.UTF_8);
+        }
+        return hashKey;
+    }
+
+    private static String randomKey() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private void write() {
+        List<Object> batch = new ArrayList<>(BATCH);
+        while (writer == Thread.currentThread() || !queue.isEmpty()) {
+            try {
+                Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+                List<Event> events = new ArrayList<>(batch.size());
+                for (Object entry : batch) {
+                    if (entry instanceof LeadRow lead) {
+                        store.addLead(lead);
+                    } else {
+                        events.add((Event) entry);
+                    }
+                }
+                if (!events.isEmpty()) {
+                    store.addEvents(events);
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Could not write {} lead journal entries: {}", batch.size(), e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private JsonNode json(String text) {
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON", e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Override
+    public void start() {
+        Thread thread = new Thread(this::write, "lead-journal");
+        thread.setDaemon(true);
+        writer = thread;
+        thread.start();
+    }
+
+    /** Stops after writing what is queued. */
+    @Override
+    public void stop() {
+        Thread thread = writer;
+        writer = null;
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return writer != null;
+    }
+
+    /** Stops after Camel's routes (which hand entries over) and before the database closes. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.leadconnector.journal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.journal.JournalStore.LeadRow;
+import dev.leadconnector.targets.RoutingSettings;
+import dev.leadconnector.targets.TargetSettings;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.stereotype.Component;
+
+/**
+ * "Where is my lead?" on the management surface: {@code GET /actuator/leads/{id}} answers a lead's
+ * journey ({@link Journey}), {@code GET /actuator/leads?email=} lists a customer's leads, newest
+ * first, with where each stands at each target. The same two operations are on the endpoint's MBean
+ * ({@code org.springframework.boot:type=Endpoint,name=Leads}), so Hawtio shows them;
+ * {@link LeadsWebEndpoint} gives the HTTP answers their 400 and 404.
+ */
+@Component
+@Endpoint(id = "leads")
+public class LeadsEndpoint {
+
+    static final Pattern LEAD_ID = Pattern.compile("[0-9a-f]{32}");
+    static final int MOST_LEADS = 50;
+
+    /** One of a customer's leads, as the e-mail query lists it. */
+    public record LeadSummary(String leadId, Instant receivedAt, String action, Map<String, String> states,
+                              String journey) {}
+
+    private final JournalStore store;
+    private final LeadJournal journal;
+    private final ObjectMapper mapper;
+    private final Map<String, TargetSettings> targets;
+
+    public LeadsEndpoint(JournalStore store, LeadJournal journal, ObjectMapper mapper, RoutingSettings routing) {
+        this.store = store;
+        this.journal = journal;
+        this.mapper = mapper;
+        this.targets = routing.targets();
+    }
+
+    /** The lead's journey, or null when the journal has no lead with this id. */
+    @ReadOperation
+    public Journey getJourney(@Selector String leadId) {
+        if (!LEAD_ID.matcher(leadId).matches()) {
+            throw new IllegalArgumentException("a lead id is 32 lower-case hex digits");
+        }
+        LeadRow lead = store.lead(leadId);
+        return lead == null ? null : Journey.of(lead, store.events(leadId), mapper, this::link);
+    }
+
+    /** The customer's leads (at most 50), newest first. */
+    @ReadOperation
+    public List<LeadSummary> listLeads(String email) {
+        return store.leadsByEmailHash(journal.emailHash(email), MOST_LEADS).stream().map(lead -> {
+            Map<String, String> states = new LinkedHashMap<>();
+            Journey.of(lead, store.events(lead.leadId()), mapper, this::link).targets()
+                    .forEach(target -> states.put(target.target(), target.state()));
+            return new LeadSummary(lead.leadId(), lead.receivedAt(), lead.action(), states, path(lead.leadId()));
+        }).toList();
+    }
+
+    /** Where a lead's journey is, relative to the management port: what a dead letter's listing names. */
+    public static String path(String leadId) {
+        return "/actuator/leads/" + leadId;
+    }
+
+    /** The CRM's link to a record, from {@code leads.targets.<name>.record-link} ({@code {id}} the record id). */
+    private String link(String target, String recordId) {
+        TargetSettings settings = targets.get(target);
+        String template = settings == null ? null : settings.recordLink();
+        return template == null || template.isBlank() ? null : template.replace("{id}", recordId);
+    }
+}
