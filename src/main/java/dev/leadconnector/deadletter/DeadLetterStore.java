@@ -2,6 +2,7 @@ package dev.leadconnector.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.security.SecretValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,12 +49,14 @@ public class DeadLetterStore {
     private final Path directory;
     private final ObjectMapper mapper;
     private final ProducerTemplate producer;
+    private final SecretValues secrets;
 
     public DeadLetterStore(@Value("${leads.dead-letter.directory}") Path directory, ObjectMapper mapper,
-                           ProducerTemplate producer) {
+                           ProducerTemplate producer, SecretValues secrets) {
         this.directory = directory;
         this.mapper = mapper;
         this.producer = producer;
+        this.secrets = secrets;
     }
 
     public List<Summary> list(Filter filter) {
@@ -79,7 +82,7 @@ public class DeadLetterStore {
         if (exchange.getException() != null) {
             move(replayed, parked.file()); // nothing took it: keep it parked as it was
             LOG.warn("Replay of lead {} to {} failed: {}", envelope.leadId(), who, exchange.getException().toString());
-            return new Outcome(envelope.leadId(), target, "failed: " + exchange.getException().getMessage());
+            return new Outcome(envelope.leadId(), target, "failed: " + secrets.redact(exchange.getException().getMessage()));
         }
         if (Files.exists(parked.file())) { // the target or the router parked it again
             LOG.warn("Replay of lead {} to {} failed again: parked anew", envelope.leadId(), who);
