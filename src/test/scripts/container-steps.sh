@@ -48,9 +48,11 @@ while IFS= read -r line; do
 done < <(printf '%s\n' "$RUNTIME" | grep '^ENV ')
 
 free_port() {
-  local port
+  # below the ephemeral range, where no client connection of another process can take it meanwhile
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   while :; do
-    port=$((20000 + RANDOM % 30000))
+    port=$((10000 + RANDOM % (low - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }

@@ -2,6 +2,7 @@ package dev.leadconnector.deadletter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.dispatch.LeadMessage;
 import dev.leadconnector.security.SecretValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,9 +75,7 @@ public class DeadLetterStore {
         Path replayed = moveToReplayed(parked.file());
         Exchange exchange = producer.send(endpoint, e -> {
             e.getMessage().setBody(envelope.lead().toString());
-            e.getMessage().setHeader("leadId", envelope.leadId());
-            e.getMessage().setHeader("leadAction", envelope.lead().path("action").asText());
-            e.getMessage().setHeader("leadTest", envelope.lead().path("test").asBoolean());
+            LeadMessage.setHeaders(e.getMessage(), envelope.lead());
         });
         String who = target == null ? "the router" : target;
         if (exchange.getException() != null) {

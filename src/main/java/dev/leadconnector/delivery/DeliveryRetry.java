@@ -121,8 +121,7 @@ public class DeliveryRetry {
 
     static boolean isPermanent(Throwable failure) {
         if (failure instanceof CrmException crm) {
-            int status = crm.status();
-            return status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
+            return crm.isPermanent();
         }
         if (failure instanceof SalesforceApiException salesforce) {
             return !salesforce.isRetryable();

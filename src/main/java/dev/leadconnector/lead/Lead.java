@@ -26,7 +26,11 @@ public record Lead(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Offer(String id, String title) {}
 
-    /** Who the customer is; every field may be absent. {@code email} is trimmed and lower-cased. */
+    /**
+     * Who the customer is; every field may be absent. {@code email} is trimmed and lower-cased;
+     * {@code country} is the marketplace's free text, {@code countryCode} its ISO 3166-1 alpha-2 code
+     * when the text names a country recognisably ({@link CountryCodes}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Customer(
             String firstName,
@@ -34,6 +38,13 @@ public record Lead(
             String email,
             String phone,
             String country,
+            String countryCode,
             String company,
-            String title) {}
+            String title) {
+
+        /** What the marketplace said, without what the connector derived from it (the lead id is a hash of that). */
+        Customer asGiven() {
+            return countryCode == null ? this : new Customer(firstName, lastName, email, phone, country, null, company, title);
+        }
+    }
 }

@@ -9,10 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +29,8 @@ public class LeadNormalizer {
     static final String TEST_MARKER = "msft_test_";
     /** {@code publisher.offer}, as the combined LeadSource form documents it; anything else is a display name. */
     private static final Pattern OFFER_ID = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_.-]+");
+    /** The intake URL's query parameter naming the offer (platform-http hands query parameters over as headers). */
+    public static final String OFFER_PARAMETER = "offer";
 
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -41,19 +45,31 @@ public class LeadNormalizer {
         this.clock = clock;
     }
 
-    /** The canonical lead as JSON text, ready for the inbox. */
+    /**
+     * The canonical lead as JSON text, ready for the inbox. {@code offerParameter} is the intake URL's
+     * {@code ?offer=} (one URL per offer in Partner Center), for payloads that name no offer id.
+     */
     public String normalize(@Body ObjectNode payload,
-                            @ExchangeProperty(MarketplacePayloadReader.ORIGINAL) JsonNode original)
+                            @ExchangeProperty(MarketplacePayloadReader.ORIGINAL) JsonNode original,
+                            @Header(OFFER_PARAMETER) String offerParameter)
             throws JsonProcessingException {
-        return mapper.writeValueAsString(toLead(payload, original));
+        return mapper.writeValueAsString(toLead(payload, original, offerParameter));
     }
 
     /** The canonical lead of a payload whose keys are already canonical; {@code original} is kept verbatim. */
     public Lead toLead(ObjectNode payload, JsonNode original) {
+        return toLead(payload, original, null);
+    }
+
+    /**
+     * The canonical lead; its offer id is the combined LeadSource's when that names one (the
+     * marketplace's word wins), else {@code offerParameter}, which must be an offer id.
+     */
+    public Lead toLead(ObjectNode payload, JsonNode original, String offerParameter) {
         LeadSource leadSource = LeadSource.parse(text(payload, "LeadSource"));
         String actionCode = text(payload, "ActionCode");
         String action = FunnelStage.canonicalAction(actionCode != null ? actionCode : leadSource.action());
-        Lead.Offer offer = offer(leadSource.offer(), text(payload, "OfferTitle"));
+        Lead.Offer offer = offer(leadSource.offer(), text(payload, "OfferTitle"), offerId(offerParameter));
         Lead.Customer customer = customer(payload.get(MarketplacePayloadReader.USER_DETAILS));
         String description = text(payload, "Description");
         boolean test = isTestLead(payload);
@@ -64,8 +80,21 @@ public class LeadNormalizer {
                 original);
     }
 
-    private static Lead.Offer offer(String fromLeadSource, String offerTitle) {
-        String id = null;
+    /** The {@code ?offer=} parameter, checked: absent, or an offer id ({@code publisher.offer}). */
+    private static String offerId(String parameter) {
+        if (parameter == null || parameter.isEmpty()) {
+            return null;
+        }
+        if (parameter.length() > 200 || !OFFER_ID.matcher(parameter).matches()) {
+            throw new InvalidLeadException("Invalid offer parameter", List.of(new InvalidLeadException.FieldProblem(
+                    "?" + OFFER_PARAMETER, "the offer parameter must be an offer id such as "
+                    + "contoso.contoso-analytics-suite (publisher.offer: letters, digits, '-', '_' and '.')")));
+        }
+        return parameter;
+    }
+
+    private static Lead.Offer offer(String fromLeadSource, String offerTitle, String fromParameter) {
+        String id = fromParameter;
         String title = blankToNull(offerTitle);
         if (fromLeadSource != null && OFFER_ID.matcher(fromLeadSource).matches()) {
             id = fromLeadSource;
@@ -77,15 +106,17 @@ public class LeadNormalizer {
 
     private static Lead.Customer customer(JsonNode details) {
         if (details == null || !details.isObject()) {
-            return new Lead.Customer(null, null, null, null, null, null, null);
+            return new Lead.Customer(null, null, null, null, null, null, null, null);
         }
         String email = text(details, "Email");
+        String country = text(details, "Country");
         return new Lead.Customer(
                 text(details, "FirstName"),
                 text(details, "LastName"),
                 email == null ? null : email.toLowerCase(Locale.ROOT),
                 text(details, "Phone"),
-                text(details, "Country"),
+                country,
+                CountryCodes.of(country),
                 text(details, "Company"),
                 text(details, "Title"));
     }
@@ -103,7 +134,7 @@ public class LeadNormalizer {
 
     private String leadId(String source, String action, Lead.Offer offer, Lead.Customer customer, String description) {
         try {
-            byte[] identity = mapper.writeValueAsBytes(Arrays.asList(source, action, offer, customer, description));
+            byte[] identity = mapper.writeValueAsBytes(Arrays.asList(source, action, offer, customer.asGiven(), description));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity);
             return HexFormat.of().formatHex(digest, 0, 16);
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

@@ -1,11 +1,14 @@
 package dev.leadconnector.targets;
 
+import dev.leadconnector.dispatch.LeadMessage;
 import dev.leadconnector.lead.FunnelStage;
+import dev.leadconnector.targets.RoutingSettings.TestLeads;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Header;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Answers the dispatch route's question "which targets get this lead?" from configuration, as a
- * recipient list of {@code direct:deliver-<name>} endpoints. Adding a target is adding its route
- * file and its {@code leads.targets.<name>} block; no Java changes.
+ * recipient list of {@code direct:deliver-<name>} endpoints: an enabled target gets a lead when it
+ * takes the lead's action ({@code actions}) and its offer ({@code offers}, empty for every offer).
+ * Adding a target is adding its route file and its {@code leads.targets.<name>} block; no Java changes.
  */
 @Component("leadTargets")
 public class LeadTargets implements CamelContextConfiguration {
@@ -24,9 +28,11 @@ public class LeadTargets implements CamelContextConfiguration {
     static final String ROUTE_PREFIX = "deliver-";
 
     private final Map<String, TargetSettings> targets;
+    private final TestLeads testLeads;
 
     public LeadTargets(RoutingSettings settings) {
         this.targets = settings.targets();
+        this.testLeads = settings.testLeads();
         targets.forEach((name, target) -> {
             if (target.sales() && target.actions().contains(DO_NOT_CONTACT)) {
                 throw new IllegalStateException("leads.targets." + name + ".actions lists DNC, but " + name
@@ -40,24 +46,44 @@ public class LeadTargets implements CamelContextConfiguration {
         });
     }
 
-    /** Whether any enabled target takes this action code. */
-    public boolean takes(String action) {
-        return !forAction(action).isEmpty();
+    /** Whether any enabled target takes this lead (see {@link #forLead}). */
+    public boolean takes(@Header(LeadMessage.ACTION) String action, @Header(LeadMessage.TEST) boolean test,
+                         @Header(LeadMessage.OFFER_ID) String offerId, @Header(LeadMessage.OFFER_TITLE) String offerTitle) {
+        return !forLead(action, test, offerId, offerTitle).isEmpty();
     }
 
-    /** Enabled targets that take this action code. */
-    public String forAction(String action) {
-        return endpoints(target -> target.actions().contains(action));
+    /**
+     * The enabled targets that take this lead's offer and its action: a buying action goes to the
+     * targets that list it, DNC only to targets that record leads (never to a sales target), and the
+     * marketplace's test lead (no real action code) to every target, or only to those that record
+     * leads when {@code leads.test-leads} is {@code drop}.
+     */
+    public String forLead(@Header(LeadMessage.ACTION) String action, @Header(LeadMessage.TEST) boolean test,
+                          @Header(LeadMessage.OFFER_ID) String offerId, @Header(LeadMessage.OFFER_TITLE) String offerTitle) {
+        return endpoints(byAction(action, test).and(target -> target.takesOffer(offerId, offerTitle)));
     }
 
-    /** Every enabled target: where the marketplace's validation lead goes when test leads are delivered. */
-    public String all() {
-        return endpoints(target -> true);
+    /** Why no target takes a lead, for its dead letter: its action, or else its offer. */
+    public String whyNone(@Header(LeadMessage.ACTION) String action, @Header(LeadMessage.TEST) boolean test,
+                          @Header(LeadMessage.OFFER_ID) String offerId, @Header(LeadMessage.OFFER_TITLE) String offerTitle) {
+        String lead = DO_NOT_CONTACT.equals(action) ? "do-not-contact lead" : test ? "the marketplace's test lead"
+                : "action code '" + action + "'";
+        if (endpoints(byAction(action, test)).isEmpty()) {
+            return DO_NOT_CONTACT.equals(action) || test && testLeads == TestLeads.DROP
+                    ? lead + ": no enabled target records leads (sales: false)"
+                    : test ? lead + ": no target is enabled" : "unknown " + lead + ": no enabled target takes it";
+        }
+        String offer = offerId == null && offerTitle == null ? "no offer"
+                : "offer " + (offerId == null ? "'" + offerTitle + "'"
+                : offerTitle == null ? offerId : offerId + " ('" + offerTitle + "')");
+        return lead + " of " + offer + ": no enabled target takes it (leads.targets.<name>.offers)";
     }
 
-    /** Enabled targets that only record leads and contact nobody, like the archive. */
-    public String recordKeepers() {
-        return endpoints(target -> !target.sales());
+    private Predicate<TargetSettings> byAction(String action, boolean test) {
+        if (DO_NOT_CONTACT.equals(action) || test && testLeads == TestLeads.DROP) {
+            return target -> !target.sales();
+        }
+        return test ? target -> true : target -> target.actions().contains(action);
     }
 
     @Override

@@ -11,7 +11,10 @@ import com.azure.storage.queue.QueueServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadconnector.support.Azurite;
 import dev.leadconnector.support.ConnectorProcess;
+import dev.leadconnector.support.DeliveredContent;
+import dev.leadconnector.support.DeliveredContent.Webhook;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.targets.salesforce.FakeSalesforce;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +46,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Two connector processes with profile azure, as two machines would run them: one Azurite queue as
  * the inbox, one PostgreSQL (zonky) for de-duplication, a shared archive folder. 1,000 leads, 20% of
  * them duplicates, are posted alternately to both; halfway, one process is killed (SIGKILL) with
- * leads in hand. Every unique lead must be archived, once; a poison message goes to the dead-letter
- * queue.
+ * leads in hand. Every unique lead must be archived, once, and reach the HTTPS endpoint and
+ * Salesforce (WireMock fakes in this JVM) whole: each file, request and record is checked against
+ * the payload posted for its lead. A poison message goes to the dead-letter queue.
  *
  * <p>The processes' output is kept in target/scale-out-{a,b}.log. Archive writes are counted from the processes' own "Lead ... archived" log lines, which the
  * archive route writes after each file: a lead written twice would show two lines.
@@ -61,21 +66,28 @@ class ScaleOutTest {
     @Test
     void twoInstancesDeliverEveryUniqueLeadOnceAndLoseNoneWhenOneIsKilled(Azurite azurite, @TempDir Path dir)
             throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-            String[] settings = {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+             Webhook webhook = new Webhook();
+             FakeSalesforce salesforce = FakeSalesforce.onFreePort()) {
+            salesforce.start();
+            salesforce.reset();
+            salesforce.noLeads();
+            salesforce.createsEach();
+            // targets archive, https and salesforce: the router hands each lead to all three in parallel
+            String[] settings = Stream.of(webhook.settings(), salesforce.settings(), new String[] {
                     "spring.profiles.active=azure",
                     "leads.azure-queue.connection-string=" + azurite.connectionString(),
                     // short enough for a test: a dead instance's leads come back after 10 s
                     "leads.azure-queue.visibility-timeout=PT10S",
                     "leads.azure-queue.batch-size=32",
                     "leads.dedup.lease=PT10S",
-                    // a message failing a third time is parked (b's leads come back only once)
+                    // a lead handed out a third time is parked (b's leads come back only once)
                     "leads.inbox.max-deliveries=2",
                     "leads.dedup.jdbc-url=" + postgres.getJdbcUrl("postgres", "postgres"),
                     "leads.dedup.username=postgres",
                     "leads.dedup.password=",
                     "leads.targets.archive.directory=" + dir.resolve("archive"),
-            };
+                    "leads.targets.salesforce.batch.max-wait=200ms"}).flatMap(Stream::of).toArray(String[]::new);
             ConnectorProcess a = ConnectorProcess.start("a", Path.of("target/scale-out-a.log"), with(settings, dir.resolve("a")));
             ConnectorProcess b = ConnectorProcess.start("b", Path.of("target/scale-out-b.log"), with(settings, dir.resolve("b")));
             try (a; b) {
@@ -108,10 +120,11 @@ class ScaleOutTest {
                         .buildClient().getQueueClient("leads-inbox");
                 inbox.sendMessage("this is not a lead"); // a poison message among the leads
                 Set<String> acceptedIds = ConcurrentHashMap.newKeySet();
+                DeliveredContent content = new DeliveredContent();
                 int killedAt = LEADS / 2;
                 ExecutorService clients = Executors.newFixedThreadPool(8);
                 try {
-                    post(clients, posted, 0, killedAt, i -> i % 2 == 0 ? a : b, acceptedIds);
+                    post(clients, posted, 0, killedAt, i -> i % 2 == 0 ? a : b, acceptedIds, content);
                     // kill b right after it finished a lead, in the middle of a batch of 32 (on a
                     // loaded machine b may already have drained its share: then it is killed idle)
                     int archivedByB = count(ARCHIVED, b.log()).size();
@@ -124,24 +137,27 @@ class ScaleOutTest {
                     }
                     backlogAtKill = inbox.getProperties().getApproximateMessagesCount();
                     b.kill(); // the leads it took from the queue and had not finished die with it
-                    post(clients, posted, killedAt, LEADS, i -> a, acceptedIds);
+                    post(clients, posted, killedAt, LEADS, i -> a, acceptedIds, content);
                 } finally {
                     clients.shutdownNow();
                 }
                 double postedIn = seconds(started);
 
                 Path archive = dir.resolve("archive");
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
                         inbox.getProperties().getApproximateMessagesCount() == 0
-                                && files(archive).size() >= acceptedIds.size());
+                                && archivedIds(archive).containsAll(acceptedIds)
+                                && webhook.leadIds().containsAll(acceptedIds)
+                                && salesforceEmails(salesforce).size() >= acceptedIds.size());
                 double deliveredIn = seconds(started);
 
                 Map<String, Long> writes = count(ARCHIVED, a.log() + b.log());
                 Map<String, Long> writesByB = count(ARCHIVED, b.log());
                 long duplicatesDropped = count(DUPLICATE, a.log() + b.log()).values().stream().mapToLong(n -> n).sum();
-                Set<String> archived = files(archive).stream()
-                        .map(p -> p.getFileName().toString().replace(".json", ""))
-                        .collect(Collectors.toSet());
+                Set<String> archived = archivedIds(archive);
+                List<String> brokenFiles = content.archiveProblems(archive);
+                List<String> wrongRequests = content.httpsProblems(webhook);
+                List<String> wrongRecords = content.salesforceProblems(salesforce);
                 Set<String> lost = new HashSet<>(acceptedIds);
                 lost.removeAll(archived);
                 List<String> writtenTwice = writes.entrySet().stream().filter(e -> e.getValue() > 1)
@@ -153,14 +169,23 @@ class ScaleOutTest {
                                 + " after %d; %d delivered, %d delivered once, %d written twice, %d duplicates"
                                 + " dropped by de-duplication, %d lost; all posted in %.1f s, all delivered in"
                                 + " %.1f s; b archived %d before it was killed with %d leads waiting in the queue, %d leads"
-                                + " it had taken came back to a%n%n",
+                                + " it had taken came back to a; content: %d of %d archive files broken, %d of %d HTTPS"
+                        + " requests and %d of %d Salesforce records not their lead's%n%n",
                         LEADS, unique.size(), LEADS - unique.size(), killedAt, archived.size(), deliveredOnce,
-                        writtenTwice.size(), duplicatesDropped, lost.size(), postedIn, deliveredIn, writesByB.size(), backlogAtKill, handedOutAgain);
+                        writtenTwice.size(), duplicatesDropped, lost.size(), postedIn, deliveredIn, writesByB.size(), backlogAtKill, handedOutAgain,
+                        brokenFiles.size(), archived.size(), wrongRequests.size(), webhook.server().getAllServeEvents().size(),
+                        wrongRecords.size(), DeliveredContent.salesforceRecords(salesforce).size());
 
                 assertThat(unique).hasSize(800);
                 assertThat(acceptedIds).hasSize(800);
                 assertThat(lost).as("accepted leads never archived").isEmpty();
                 assertThat(archived).isEqualTo(acceptedIds);
+                // every target got every lead whole: what each file, request and record holds, not only how many
+                assertThat(brokenFiles).as("archive files").isEmpty();
+                assertThat(wrongRequests).as("requests at the HTTPS endpoint").isEmpty();
+                assertThat(webhook.leadIds()).isEqualTo(acceptedIds);
+                assertThat(wrongRecords).as("Salesforce records").isEmpty();
+                assertThat(salesforceEmails(salesforce)).hasSize(acceptedIds.size());
                 assertThat(writes.keySet()).isEqualTo(acceptedIds);
                 // Only a lead b had in hand when it was killed may have been written again by a: its file
                 // was written, its confirmation was not.
@@ -179,7 +204,7 @@ class ScaleOutTest {
                 assertThat(deadLetters).hasSize(1);
                 JsonNode poison = json(deadLetters.get(0));
                 assertThat(poison.path("lead").asText()).isEqualTo("this is not a lead");
-                assertThat(poison.path("reason").asText()).isEqualTo("handed out 3 times by the inbox, more than 2");
+                assertThat(poison.path("reason").asText()).startsWith("the inbox handed over a message that is not JSON");
 
                 JdbcTemplate jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
                 assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED "
@@ -190,7 +215,8 @@ class ScaleOutTest {
 
     /** Posts leads from..to (exclusive) in parallel, each to the instance chosen for its index; every one must be accepted. */
     private static void post(ExecutorService clients, List<String> leads, int from, int to,
-                             IntFunction<ConnectorProcess> instance, Set<String> acceptedIds) throws Exception {
+                             IntFunction<ConnectorProcess> instance, Set<String> acceptedIds,
+                             DeliveredContent content) throws Exception {
         List<Future<?>> posts = new ArrayList<>();
         for (int i = from; i < to; i++) {
             int index = i;
@@ -199,11 +225,26 @@ class ScaleOutTest {
                 HttpResponse<String> answer = target.postLead(leads.get(index));
                 assertThat(answer.statusCode()).as("lead %d to %s", index, target.name()).isEqualTo(202);
                 acceptedIds.add(acceptedId(answer));
+                content.accepted(acceptedId(answer), leads.get(index));
             }));
         }
         for (Future<?> post : posts) {
             post.get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** The lead ids of the archive's lead files (not of temporary files a killed process left). */
+    private static Set<String> archivedIds(Path archive) {
+        return files(archive).stream().map(p -> p.getFileName().toString())
+                .filter(name -> name.matches("[0-9a-f]{32}\\.json"))
+                .map(name -> name.substring(0, 32))
+                .collect(Collectors.toSet());
+    }
+
+    /** The customers Salesforce got a Lead record for. */
+    private static Set<String> salesforceEmails(FakeSalesforce salesforce) {
+        return DeliveredContent.salesforceRecords(salesforce).stream().map(record -> record.path("Email").asText())
+                .collect(Collectors.toSet());
     }
 
     private static String[] with(String[] settings, Path dataDir) {

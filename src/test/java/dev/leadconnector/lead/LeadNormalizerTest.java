@@ -32,7 +32,7 @@ class LeadNormalizerTest {
     void camelCaseKeysAndAnUpperCaseEmailAreNormalized() {
         Lead lead = lead(Fixtures.lead("appsource-contact-me-camelcase.json"));
         assertThat(lead.customer()).isEqualTo(new Lead.Customer("Mei", "Tanaka", "mei.tanaka@northwind.example",
-                "+81 3-5555-0199", "Japan", "Northwind Traders", "IT Manager"));
+                "+81 3-5555-0199", "Japan", "JP", "Northwind Traders", "IT Manager"));
         assertThat(lead.source()).isEqualTo("AppSource");
         assertThat(lead.action()).isEqualTo("PLT");
         assertThat(lead.stage()).isEqualTo(FunnelStage.ACTIVE);
@@ -98,5 +98,16 @@ class LeadNormalizerTest {
                 .isInstanceOf(InvalidLeadException.class).hasMessageContaining("after the JSON object");
         assertThatThrownBy(() -> reader.read("\"just a string\"".getBytes()))
                 .isInstanceOf(InvalidLeadException.class).hasMessageContaining("found string");
+    }
+
+    @Test
+    void theCountryCodeIsAddedButTheLeadIdStaysWhatTheLeadSays() {
+        Lead lead = lead(Fixtures.lead("azure-marketplace-ins.json").replace("\"US\"", "\"United States of America\""));
+        assertThat(lead.customer().country()).isEqualTo("United States of America");
+        assertThat(lead.customer().countryCode()).isEqualTo("US");
+        // the id of the README's example lead, computed before country codes were added
+        assertThat(lead(Fixtures.lead("azure-marketplace-ins.json")).id()).isEqualTo("f118194ff7e2b1902f66635d7e5a6188");
+        assertThat(lead(Fixtures.lead("azure-marketplace-ins.json").replace("\"US\"", "\"Atlantis\""))
+                .customer().countryCode()).isNull();
     }
 }

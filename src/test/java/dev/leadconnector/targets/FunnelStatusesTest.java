@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class FunnelStatusesTest {
 
     private final FunnelStatuses funnel = new FunnelStatuses(new RoutingSettings(Map.of("crm", new TargetSettings(
-            true, List.of("INS"), true,
+            true, List.of("INS"), List.of(), true,
             Map.of("lead", "Open", "initial-interest", "Working", "active", "Working"))),
             RoutingSettings.TestLeads.DELIVER));
 

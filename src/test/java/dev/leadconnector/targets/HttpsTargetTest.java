@@ -2,8 +2,11 @@ package dev.leadconnector.targets;
 
 import static dev.leadconnector.support.RunningConnector.acceptedId;
 import static dev.leadconnector.support.RunningConnector.json;
+import static dev.leadconnector.support.RunningConnector.readJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.leadconnector.support.Fixtures;
@@ -14,12 +17,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +108,26 @@ class HttpsTargetTest {
         assertThat(received.headers().getFirst("X-Lead-Test")).isEqualTo("true");
         assertThat(json(new String(received.body(), StandardCharsets.UTF_8)).path("LeadSource").asText())
                 .isEqualTo("lead-connector-validation");
+    }
+
+    @Test
+    void aBodyThatIsNotTheMarketplacesPayloadIsParkedNotSent() throws Exception {
+        RECEIVED.clear();
+        String id = "c0ffee00c0ffee00c0ffee00c0ffee00";
+        // a lead without its original payload (what an inbox that handed over an empty read would give)
+        connector.context().getBean(ProducerTemplate.class).send("direct:deliver-https", exchange -> {
+            exchange.getMessage().setBody("{\"id\":\"" + id + "\",\"action\":\"INS\",\"test\":false}");
+            exchange.getMessage().setHeader("leadId", id);
+            exchange.getMessage().setHeader("leadAction", "INS");
+        });
+
+        Path parked = connector.deadLetters().resolve(id + "-https.json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(parked));
+        JsonNode envelope = readJson(parked);
+        assertThat(envelope.path("error").asText()).contains("https: not sent, routes/mappings/https.jslt made null "
+                + "instead of the marketplace's JSON object");
+        assertThat(envelope.path("attempts").asInt()).as("parked at once: a retry would send the same").isEqualTo(1);
+        assertThat(RECEIVED.poll(1, TimeUnit.SECONDS)).as("nothing reached the receiver").isNull();
     }
 
     static String hmac(byte[] body) {

@@ -14,6 +14,7 @@ public class CrmException extends RuntimeException {
 
     private final int status;
     private final Duration retryAfter;
+    private final boolean permanent;
 
     public CrmException(String message) {
         this(message, 0, null, null);
@@ -24,9 +25,14 @@ public class CrmException extends RuntimeException {
     }
 
     public CrmException(String message, int status, Duration retryAfter, Throwable cause) {
+        this(message, status, retryAfter, cause, false);
+    }
+
+    private CrmException(String message, int status, Duration retryAfter, Throwable cause, boolean permanent) {
         super(message, cause);
         this.status = status;
         this.retryAfter = retryAfter;
+        this.permanent = permanent;
     }
 
     /** {@code <target> answered <status>: <the CRM's text>}, with the answer's Retry-After if it had one. */
@@ -34,6 +40,19 @@ public class CrmException extends RuntimeException {
         int status = CrmHttpConfiguration.status(call);
         return new CrmException(target + " answered " + status + ": " + text, status,
                 RetryAfter.parse(call.getMessage().getHeader("Retry-After", String.class)), null);
+    }
+
+    /**
+     * What we would send is wrong in a way no retry changes (a mapping that does not give the CRM a
+     * record): parked at once, with this message.
+     */
+    public static CrmException permanent(String message) {
+        return new CrmException(message, 0, null, null, true);
+    }
+
+    /** Whether the same lead would be refused again: said so, or a 4xx other than a timeout or a rate limit. */
+    public boolean isPermanent() {
+        return permanent || status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
     }
 
     /** The CRM's own rate-limit answer (not an HTTP 429): wait at least {@code wait}. */

@@ -1,5 +1,8 @@
 package dev.leadconnector.targets.https;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.CrmHttpConfiguration;
 import dev.leadconnector.targets.crm.Texts;
@@ -8,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -38,9 +42,11 @@ public class HttpsTarget {
     }
 
     private final Settings settings;
+    private final ObjectMapper mapper;
 
-    public HttpsTarget(Settings settings) {
+    public HttpsTarget(Settings settings, ObjectMapper mapper) {
         this.settings = settings;
+        this.mapper = mapper;
     }
 
     /**
@@ -56,10 +62,16 @@ public class HttpsTarget {
                 + "?throwExceptionOnFailure=false";
     }
 
-    /** Turns the mapped payload (a JSON string) into the exact bytes sent, with their headers and signature. */
+    /**
+     * Turns the mapped payload (a JSON string) into the exact bytes sent, with their headers and
+     * signature. A payload that is not a JSON object (the mapping gave nothing, or no lead came in)
+     * fails the lead instead of sending the receiver something it cannot use.
+     */
     public void sign(Exchange exchange) {
         Message message = exchange.getMessage();
-        byte[] body = message.getBody(String.class).getBytes(StandardCharsets.UTF_8);
+        String payload = message.getBody(String.class);
+        requireObject(payload);
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
         message.setBody(body);
         settings.headers().forEach(message::setHeader);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -78,6 +90,22 @@ public class HttpsTarget {
     public void check(Exchange exchange) {
         if (!CrmHttpConfiguration.succeeded(exchange)) {
             throw CrmException.answered("https", exchange, Texts.abbreviate(exchange.getMessage().getBody(String.class)));
+        }
+    }
+
+    private void requireObject(String payload) {
+        JsonNode json;
+        try {
+            json = payload == null ? null : mapper.readTree(payload);
+        } catch (JsonProcessingException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject() || json.isEmpty()) {
+            // what it was, not what it said: it may hold the customer's details
+            String found = json == null ? (payload == null ? "no body" : "text that is not JSON")
+                    : json.isObject() ? "an empty object" : json.getNodeType().name().toLowerCase(Locale.ROOT);
+            throw CrmException.permanent("https: not sent, routes/mappings/https.jslt made " + found
+                    + " instead of the marketplace's JSON object");
         }
     }
 

@@ -90,7 +90,7 @@ public class TargetValidation {
                 .put("Description", "Test lead sent by lead-connector to validate the connection");
         return new Lead(id, Instant.now(), "lead-connector-validation", "StartTestDrive", FunnelStage.LEAD,
                 new Lead.Offer(null, "lead-connector validation"),
-                new Lead.Customer("Test", "Lead", TEST_EMAIL, null, null, "lead-connector validation", null),
+                new Lead.Customer("Test", "Lead", TEST_EMAIL, null, null, null, "lead-connector validation", null),
                 "Test lead sent by lead-connector to validate the connection", true, original);
     }
 

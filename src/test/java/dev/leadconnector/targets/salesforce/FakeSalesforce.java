@@ -36,14 +36,14 @@ import java.util.List;
  * error answers (401 INVALID_SESSION_ID for any token but the current one, 503 error arrays).
  * The token response's instance_url points back at this server, so data calls come here too.
  */
-final class FakeSalesforce implements AutoCloseable {
+public final class FakeSalesforce implements AutoCloseable {
 
-    static final String CLIENT_ID = "3MVG9-connected-app-key";
-    static final String CLIENT_SECRET = "connected-app-secret";
-    static final String API = "/services/data/v56.0";
-    static final String QUERY = API + "/query/";
-    static final String LEADS = API + "/sobjects/Lead";
-    static final String COLLECTIONS = API + "/composite/sobjects";
+    public static final String CLIENT_ID = "3MVG9-connected-app-key";
+    public static final String CLIENT_SECRET = "connected-app-secret";
+    public static final String API = "/services/data/v56.0";
+    public static final String QUERY = API + "/query/";
+    public static final String LEADS = API + "/sobjects/Lead";
+    public static final String COLLECTIONS = API + "/composite/sobjects";
 
     private final WireMockServer server;
     private final int port;
@@ -55,7 +55,7 @@ final class FakeSalesforce implements AutoCloseable {
     }
 
     /** A fake on a free loopback port, not started yet. */
-    static FakeSalesforce onFreePort() {
+    public static FakeSalesforce onFreePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return new FakeSalesforce(socket.getLocalPort());
         } catch (IOException e) {
@@ -63,11 +63,11 @@ final class FakeSalesforce implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         server.start();
     }
 
-    void stop() {
+    public void stop() {
         server.stop();
     }
 
@@ -76,7 +76,16 @@ final class FakeSalesforce implements AutoCloseable {
         server.stop();
     }
 
-    String url() {
+    /** The connector settings that turn the salesforce target on against this fake. */
+    public String[] settings() {
+        return new String[] {
+                "leads.targets.salesforce.enabled=true",
+                "leads.targets.salesforce.login-url=" + url(),
+                "leads.targets.salesforce.client-id=" + CLIENT_ID,
+                "leads.targets.salesforce.client-secret=" + CLIENT_SECRET};
+    }
+
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -85,7 +94,7 @@ final class FakeSalesforce implements AutoCloseable {
     }
 
     /** Forgets every stub and request, then answers logins with the current token. */
-    void reset() {
+    public void reset() {
         server.resetAll();
         stubLogin();
         // any data call without the current token: the session expired (or was never opened)
@@ -146,7 +155,7 @@ final class FakeSalesforce implements AutoCloseable {
     }
 
     /** Any query finds no Lead. */
-    void noLeads() {
+    public void noLeads() {
         server.stubFor(authorized(get(urlPathEqualTo(QUERY))).atPriority(5)
                 .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
     }
@@ -158,7 +167,7 @@ final class FakeSalesforce implements AutoCloseable {
     }
 
     /** Creating Leads succeeds for every record, each with an id of its own (00Q...0, 00Q...1, ...). */
-    void createsEach() {
+    public void createsEach() {
         server.stubFor(authorized(post(urlPathEqualTo(COLLECTIONS))).atPriority(5).willReturn(okJson(
                 "[{{#each (jsonPath request.body '$.records') as |record|}}{{#unless @first}},{{/unless}}"
                         + "{\"id\":\"00Q5g0000Burst{{@index}}\",\"success\":true,\"errors\":[]}{{/each}}]")
@@ -200,14 +209,14 @@ final class FakeSalesforce implements AutoCloseable {
     }
 
     /** Every request received, oldest first. */
-    List<Received> received() {
+    public List<Received> received() {
         List<ServeEvent> newestFirst = new ArrayList<>(server.getAllServeEvents());
         Collections.reverse(newestFirst);
         return newestFirst.stream().map(Received::of).toList();
     }
 
     /** One request as Salesforce saw it, and the status it answered. */
-    record Received(String method, String url, String authorization, String body, int status) {
+    public record Received(String method, String url, String authorization, String body, int status) {
 
         static Received of(ServeEvent event) {
             LoggedResponse response = event.getResponse();
@@ -217,7 +226,7 @@ final class FakeSalesforce implements AutoCloseable {
         }
 
         /** "METHOD path", with the query decoded: what a reader compares. */
-        String line() {
+        public String line() {
             return method + " " + URLDecoder.decode(url, StandardCharsets.UTF_8);
         }
     }
