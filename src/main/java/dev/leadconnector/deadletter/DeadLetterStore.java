@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.dispatch.LeadMessage;
 import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.journal.LeadsEndpoint;
+import dev.leadconnector.security.SecretValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,13 +53,15 @@ public class DeadLetterStore {
     private final Path directory;
     private final ObjectMapper mapper;
     private final ProducerTemplate producer;
+    private final SecretValues secrets;
     private final LeadJournal journal;
 
     public DeadLetterStore(@Value("${leads.dead-letter.directory}") Path directory, ObjectMapper mapper,
-                           ProducerTemplate producer, LeadJournal journal) {
+                           ProducerTemplate producer, SecretValues secrets, LeadJournal journal) {
         this.directory = directory;
         this.mapper = mapper;
         this.producer = producer;
+        this.secrets = secrets;
         this.journal = journal;
     }
 
@@ -84,7 +87,7 @@ public class DeadLetterStore {
         if (exchange.getException() != null) {
             move(replayed, parked.file()); // nothing took it: keep it parked as it was
             LOG.warn("Replay of lead {} to {} failed: {}", envelope.leadId(), who, exchange.getException().toString());
-            return new Outcome(envelope.leadId(), target, "failed: " + exchange.getException().getMessage());
+            return new Outcome(envelope.leadId(), target, "failed: " + secrets.redact(exchange.getException().getMessage()));
         }
         if (Files.exists(parked.file())) { // the target or the router parked it again
             LOG.warn("Replay of lead {} to {} failed again: parked anew", envelope.leadId(), who);

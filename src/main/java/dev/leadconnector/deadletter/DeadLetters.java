@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.leadconnector.delivery.DeliveryRetry;
+import dev.leadconnector.security.SecretValues;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -29,9 +30,11 @@ public class DeadLetters {
                            Instant firstFailedAt, Instant failedAt, JsonNode lead) {}
 
     private final ObjectMapper mapper;
+    private final SecretValues secrets;
 
-    public DeadLetters(ObjectMapper mapper) {
+    public DeadLetters(ObjectMapper mapper, SecretValues secrets) {
         this.mapper = mapper;
+        this.secrets = secrets;
     }
 
     /** Replaces the body (the canonical lead) with its envelope and names the file after lead and target. */
@@ -46,7 +49,7 @@ public class DeadLetters {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Envelope envelope = new Envelope(leadId, target,
                 exchange.getMessage().getHeader(REASON, String.class),
-                cause == null ? null : cause.toString(),
+                cause == null ? null : secrets.redact(cause.toString()), // a receiver may echo our secrets
                 exchange.getProperty(DeliveryRetry.ATTEMPTS, Integer.class),
                 exchange.getProperty(DeliveryRetry.FIRST_FAILURE, Instant.class),
                 Instant.now(),

@@ -21,7 +21,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Checks what can be refused before the lead route runs: the method (405), the sender's token
@@ -31,6 +33,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class IntakeGate extends OncePerRequestFilter {
+
+    private static final UrlPathHelper PATHS = new UrlPathHelper();
+
+    static {
+        PATHS.setRemoveSemicolonContent(true);
+    }
 
     private final IntakeSettings settings;
     private final ObjectMapper mapper;
@@ -42,7 +50,26 @@ public class IntakeGate extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !settings.path().equals(request.getRequestURI());
+        return !isIntakePath(request);
+    }
+
+    /**
+     * Whether the request is for the intake path, however it is spelt: decided on the path as it is
+     * matched (percent-decoded, {@code ;parameters} and doubled slashes dropped), with dot segments
+     * resolved, a trailing slash dropped and case ignored. Wider than what reaches the route, so no
+     * spelling gets past the checks; the firewall and the route refuse the odd ones after them.
+     */
+    private boolean isIntakePath(HttpServletRequest request) {
+        String path;
+        try {
+            path = StringUtils.cleanPath(PATHS.getPathWithinApplication(request));
+        } catch (IllegalArgumentException badEncoding) {
+            return false; // nothing matches a path that does not decode (Tomcat refuses it first)
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return settings.path().equalsIgnoreCase(path);
     }
 
     @Override

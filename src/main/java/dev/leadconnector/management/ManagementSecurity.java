@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -25,18 +26,25 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
@@ -62,35 +70,50 @@ public class ManagementSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain managementPort(HttpSecurity http, Environment environment) throws Exception {
+    SecurityFilterChain managementPort(HttpSecurity http, Environment environment, AuthenticationManager logins)
+            throws Exception {
         String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator");
         BasicAuthenticationEntryPoint basic = new BasicAuthenticationEntryPoint();
         basic.setRealmName("lead-connector management");
         MediaTypeRequestMatcher browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        RequestMatcher jolokia = new OrRequestMatcher(EndpointRequest.to("jolokia"), path(null, actuator + "/hawtio/jolokia/**"));
+        RequestMatcher jolokiaVersion = new OrRequestMatcher(path(HttpMethod.GET, actuator + "/jolokia"),
+                path(HttpMethod.GET, actuator + "/jolokia/version"), path(HttpMethod.GET, actuator + "/hawtio/jolokia"),
+                path(HttpMethod.GET, actuator + "/hawtio/jolokia/version"));
+        RequestMatcher loginForm = path(HttpMethod.POST, "/login");
+        CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
         http.securityMatcher(new OrRequestMatcher(onManagementPort(environment), EndpointRequest.toAnyEndpoint()))
+                .authenticationManager(logins)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(path(null, "/login"), path(null, "/error")).permitAll()
+                        // Jolokia runs exec and write on GET too, which a link or an <img> can send with
+                        // the session cookie: only POST, but for the version (Hawtio's probe)
+                        .requestMatchers(request -> jolokia.matches(request) && !"POST".equals(request.getMethod())
+                                && !(jolokiaVersion.matches(request) && request.getQueryString() == null)).denyAll()
                         // Jolokia, directly or through Hawtio's forward: reads are POSTs too
-                        .requestMatchers(EndpointRequest.to("jolokia"), path(null, actuator + "/hawtio/jolokia/**"))
-                        .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
+                        .requestMatchers(jolokia).hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
                         .requestMatchers(path(HttpMethod.GET, "/**"), path(HttpMethod.HEAD, "/**"))
                         .hasAnyRole(ManagementRoles.VIEWER, ManagementRoles.OPERATOR)
                         .anyRequest().hasRole(ManagementRoles.OPERATOR))
-                // people log in with a form (Hawtio); scripts and Prometheus send Basic credentials
+                // people log in with a form (Hawtio); scripts and Prometheus send Basic credentials,
+                // checked before the CSRF rule below so that it knows whether they logged someone in
                 .formLogin(form -> form.defaultSuccessUrl(actuator + "/hawtio/", false))
-                .httpBasic(httpBasic -> httpBasic.authenticationEntryPoint(basic))
+                .addFilterBefore(new BasicLogin(logins, basic), CsrfFilter.class)
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
                         .defaultAuthenticationEntryPointFor(basic, request -> true))
-                // a browser session (cookie) is protected against cross-site requests; a request that
-                // carries its own credentials, or none, cannot be forged by another site
+                // a browser session (cookie), and the login form itself, are protected against
+                // cross-site requests; a request whose Basic credentials logged someone in cannot be
+                // forged by another site, and one without a session or credentials logs nobody in
                 .csrf(csrf -> csrf
-                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRepository(csrfTokens)
                         .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())
                         .requireCsrfProtectionMatcher(request -> !SAFE_METHODS.contains(request.getMethod())
-                                && request.getRequestedSessionId() != null && request.getHeader("Authorization") == null))
+                                && !BasicLogin.authenticated(request)
+                                && (request.getRequestedSessionId() != null || loginForm.matches(request))))
                 .logout(withDefaults());
         return http.build();
     }
@@ -113,6 +136,14 @@ public class ManagementSecurity {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setUnsafeAllowAnyHttpMethod(true);
         return web -> web.httpFirewall(firewall);
+    }
+
+    /** Both ways of logging in (the form, Basic credentials) check passwords here, failed logins throttled. */
+    @Bean
+    AuthenticationManager managementAuthentication(InMemoryUserDetailsManager logins, ManagementUsers users) {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(logins);
+        passwords.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
+        return new ProviderManager(new LoginThrottle(passwords, users.failedLogins(), Clock.systemUTC()));
     }
 
     @Bean
@@ -166,6 +197,28 @@ public class ManagementSecurity {
      */
     private static RequestMatcher onManagementPort(Environment environment) {
         return request -> String.valueOf(request.getLocalPort()).equals(environment.getProperty("local.management.port"));
+    }
+
+    /**
+     * HTTP Basic, checked before the CSRF filter: it marks the requests its credentials logged in,
+     * the only ones that need no CSRF token (a page of another site cannot send them).
+     */
+    static final class BasicLogin extends BasicAuthenticationFilter {
+        private static final String AUTHENTICATED = BasicLogin.class.getName() + ".authenticated";
+
+        BasicLogin(AuthenticationManager logins, AuthenticationEntryPoint entryPoint) {
+            super(logins, entryPoint);
+        }
+
+        @Override
+        protected void onSuccessfulAuthentication(HttpServletRequest request, HttpServletResponse response,
+                                                  Authentication result) {
+            request.setAttribute(AUTHENTICATED, Boolean.TRUE);
+        }
+
+        static boolean authenticated(HttpServletRequest request) {
+            return request.getAttribute(AUTHENTICATED) != null;
+        }
     }
 
     /**

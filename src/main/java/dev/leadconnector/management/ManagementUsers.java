@@ -1,5 +1,6 @@
 package dev.leadconnector.management;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,8 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ManagementUsers(
         @DefaultValue Login viewer,
         @DefaultValue Login operator,
-        @DefaultValue("") String generatedPasswordsFile) {
+        @DefaultValue("") String generatedPasswordsFile,
+        @DefaultValue FailedLogins failedLogins) {
 
     public record Login(@DefaultValue("") String username, @DefaultValue("") String password) {
+    }
+
+    /** After {@code max} failed logins in a row, a login name is refused from that address for {@code lock}. */
+    public record FailedLogins(@DefaultValue("5") int max, @DefaultValue("5m") Duration lock) {
     }
 }

@@ -92,6 +92,22 @@ class HostileInputTest {
                 bad("PUT", 405, "PUT", JSON, LEAD),
                 bad("DELETE", 405, "DELETE", null, null),
                 bad("PATCH", 405, "PATCH", JSON, LEAD),
+                // the same checks for every spelling of the path the route answers on
+                bad("encoded s: over the size limit", 413, "POST", JSON, "{\"LeadSource\": \"A\", \"Description\": \""
+                        + "x".repeat(66_000) + "\"}", "/lead%73"),
+                bad("encoded s: text/plain", 415, "POST", "text/plain", LEAD, "/lead%73"),
+                bad("encoded s: form post", 415, "POST", "application/x-www-form-urlencoded",
+                        "LeadSource=AzureMarketplace&FirstName=Zebulon", "/lead%73"),
+                bad("encoded s: GET", 405, "GET", null, null, "/lead%73"),
+                bad("encoded l: form post", 415, "POST", "application/x-www-form-urlencoded",
+                        "LeadSource=AzureMarketplace", "/%6ceads"),
+                bad("all encoded: text/plain", 415, "POST", "text/plain", LEAD, "/%6C%65%61%64%73"),
+                bad("encoded capital S: no content type", 415, "POST", null, LEAD, "/lead%53"),
+                bad("trailing slash: form post", 415, "POST", "application/x-www-form-urlencoded",
+                        "LeadSource=AzureMarketplace", "/leads/"),
+                bad("upper case: xml", 415, "POST", "application/xml", "<lead/>", "/LEADS"),
+                bad("path parameter: form post", 415, "POST", "application/x-www-form-urlencoded",
+                        "LeadSource=AzureMarketplace", "/leads;x=y"),
                 bad("unknown path", 404, "POST", JSON, LEAD, "/lead"),
                 bad("path below /leads", 404, "POST", JSON, LEAD, "/leads/extra"));
     }

@@ -48,6 +48,8 @@ class PersonalDataInLogsTest {
             for (String bad : Fixtures.BAD) {
                 connector.postLead(Fixtures.bad(bad));
             }
+            // a line break in a lead (its action code, parked by the router with it): no line of its own
+            connector.postLead("{\"LeadSource\": \"AzureMarketplace\", \"ActionCode\": \"INS\\r\\nX: y\"}");
             ManagementClient.as(connector, ManagementClient.OPERATOR, "not-the-password").get("/actuator/prometheus");
             ManagementClient.viewer(connector).execOnRoute("lead-dispatch", "stop()");
             // every lead for a sales target reached the careless one and was parked
@@ -73,6 +75,8 @@ class PersonalDataInLogsTest {
             assertThat(lines).as("lines about lead " + id)
                     .anySatisfy(line -> assertThat(line.path("leadId").asText()).isEqualTo(id));
         }
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("X: y"));
+        assertThat(lines).anySatisfy(line -> assertThat(line.path("message").asText()).contains("INS\\r\\nX: y"));
         assertThat(lines).filteredOn(line -> line.path("message").asText().startsWith("Lead "))
                 .allSatisfy(line -> assertThat(line.path("message").asText()).contains(line.path("leadId").asText()));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.lead.FunnelStage;
 import dev.leadconnector.lead.Lead;
+import dev.leadconnector.security.SecretValues;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
@@ -36,11 +37,13 @@ public class TargetValidation {
     private final CamelContext camel;
     private final ProducerTemplate producer;
     private final ObjectMapper mapper;
+    private final SecretValues secrets;
 
-    public TargetValidation(CamelContext camel, ProducerTemplate producer, ObjectMapper mapper) {
+    public TargetValidation(CamelContext camel, ProducerTemplate producer, ObjectMapper mapper, SecretValues secrets) {
         this.camel = camel;
         this.producer = producer;
         this.mapper = mapper;
+        this.secrets = secrets;
     }
 
     @WriteOperation
@@ -66,7 +69,7 @@ public class TargetValidation {
         if (failure != null) {
             String parked = done.getException() == null ? " It is parked in the dead-letter store." : "";
             return new WebEndpointResponse<>(new Result(name, false, name + " did not take the test lead "
-                    + lead.id() + ": " + failure.getMessage() + "." + parked), 502);
+                    + lead.id() + ": " + secrets.redact(failure.getMessage()) + "." + parked), 502);
         }
         String outcome = done.getMessage().getHeader("crmOutcome", String.class);
         return new WebEndpointResponse<>(new Result(name, true, name + " took the test lead " + lead.id()
