@@ -1,6 +1,7 @@
 package dev.leadconnector.journal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.security.SecretValues;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,8 +18,8 @@ public class JournalConfiguration {
     }
 
     @Bean
-    LeadJournal leadJournal(JournalStore store, ObjectMapper mapper,
-                            @Value("${leads.journal.email-hash-key:}") String emailHashKey) {
-        return new LeadJournal(store, mapper, emailHashKey, Clock.systemUTC());
+    LeadJournal leadJournal(JournalStore store, ObjectMapper mapper, SecretValues secrets,
+                            @Value("${leads.journal.email-hash-secret:}") String emailHashKey) {
+        return new LeadJournal(store, mapper, emailHashKey, secrets, Clock.systemUTC());
     }
 }

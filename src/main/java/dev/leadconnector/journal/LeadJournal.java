@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.journal.JournalStore.Event;
 import dev.leadconnector.journal.JournalStore.LeadRow;
+import dev.leadconnector.security.SecretValues;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -51,16 +52,18 @@ public class LeadJournal implements SmartLifecycle {
     private final JournalStore store;
     private final ObjectMapper mapper;
     private final String configuredKey;
+    private final SecretValues secrets;
     private final Clock clock;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     private volatile Thread writer;
     private volatile byte[] hashKey;
 
-    public LeadJournal(JournalStore store, ObjectMapper mapper, String configuredKey, Clock clock) {
+    public LeadJournal(JournalStore store, ObjectMapper mapper, String configuredKey, SecretValues secrets, Clock clock) {
         this.store = store;
         this.mapper = mapper;
         this.configuredKey = configuredKey;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -94,8 +97,9 @@ public class LeadJournal implements SmartLifecycle {
 
     /** A delivery attempt did not deliver ({@link #FAILED} or {@link #BREAKER_OPEN}); {@code next} says what happens now. */
     public void attempt(String leadId, String target, int attempt, String outcome, String error, String next) {
-        event(leadId, ATTEMPT, target, attempt, null, Map.of("outcome", outcome, "error", String.valueOf(error),
-                "next", String.valueOf(next)));
+        // the viewer reads it: a receiver that echoes our request must not show our secrets here
+        event(leadId, ATTEMPT, target, attempt, null, Map.of("outcome", outcome,
+                "error", secrets.redact(String.valueOf(error)), "next", String.valueOf(next)));
     }
 
     public void delivered(String leadId, String target, String recordId) {

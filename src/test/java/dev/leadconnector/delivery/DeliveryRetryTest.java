@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.security.SecretValues;
 import dev.leadconnector.support.MovableClock;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.RetryAfter;
@@ -18,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.RepeatedTest;
+import org.springframework.core.env.StandardEnvironment;
 import org.junit.jupiter.api.Test;
 
 class DeliveryRetryTest {
@@ -34,7 +36,8 @@ class DeliveryRetryTest {
     }
 
     /** A journal that is never started: what it is handed stays in its queue. */
-    static final LeadJournal NO_JOURNAL = new LeadJournal(null, new ObjectMapper(), "", Clock.systemUTC());
+    static final LeadJournal NO_JOURNAL = new LeadJournal(null, new ObjectMapper(), "",
+            new SecretValues(new StandardEnvironment()), Clock.systemUTC());
 
     @Test
     void fourHundredsArePermanentExceptTimeoutTooEarlyAndRateLimit() {
