@@ -3,6 +3,7 @@ package dev.leadconnector.metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.TargetHealth;
+import dev.leadconnector.targets.LeadTarget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,7 +109,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     private void sent(Exchange exchange, Endpoint endpoint, long millis) {
         String uri = endpoint.getEndpointUri().replaceFirst("^direct://", "direct:");
         if (uri.startsWith(DELIVER)) {
-            String target = uri.substring(DELIVER.length());
+            String target = LeadTarget.of(exchange) == null ? "unknown" : LeadTarget.of(exchange);
             if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
                 return; // the target already had this lead: nothing was sent
             }
@@ -122,8 +123,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
                 targetHealth.succeeded(target);
             }
         } else if (uri.equals(DEAD_LETTER)) {
-            String route = exchange.getMessage().getHeader("deadLetterRoute", String.class);
-            String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : "router";
+            String target = LeadTarget.of(exchange) == null ? "router" : LeadTarget.of(exchange);
             counter("leads.dead.lettered", "Leads parked in the dead-letter store",
                     "target", target, "action", action(exchange)).increment();
         } else if (INTAKE.equals(exchange.getFromRouteId()) && !exchange.isFailed() && endpoint == inbox()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.lead.FunnelStage;
 import dev.leadconnector.lead.Lead;
+import dev.leadconnector.targets.LeadTarget;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
@@ -59,6 +60,7 @@ public class TargetValidation {
         exchange.getMessage().setHeader("leadId", lead.id());
         exchange.getMessage().setHeader("leadAction", lead.action());
         exchange.getMessage().setHeader("leadTest", true);
+        LeadTarget.set(exchange, name);
         Exchange done = producer.send("direct:deliver-" + name, exchange);
 
         Exception failure = done.getException() != null
