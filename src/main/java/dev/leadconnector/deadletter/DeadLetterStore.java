@@ -3,7 +3,6 @@ package dev.leadconnector.deadletter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.dispatch.LeadMessage;
-import dev.leadconnector.targets.LeadTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,9 +73,6 @@ public class DeadLetterStore {
         Exchange exchange = producer.send(endpoint, e -> {
             e.getMessage().setBody(envelope.lead().toString());
             LeadMessage.setHeaders(e.getMessage(), envelope.lead());
-            if (target != null) {
-                LeadTarget.set(e, target);
-            }
         });
         String who = target == null ? "the router" : target;
         if (exchange.getException() != null) {

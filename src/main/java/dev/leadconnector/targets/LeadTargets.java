@@ -8,10 +8,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Header;
-import org.apache.camel.Processor;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Adding a target is adding its route file and its {@code leads.targets.<name>} block; no Java changes.
  */
 @Component("leadTargets")
-public class LeadTargets implements CamelContextConfiguration, Processor {
+public class LeadTargets implements CamelContextConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadTargets.class);
     static final String DO_NOT_CONTACT = "DNC";
@@ -87,19 +84,6 @@ public class LeadTargets implements CamelContextConfiguration, Processor {
             return target -> !target.sales();
         }
         return test ? target -> true : target -> target.actions().contains(action);
-    }
-
-    /**
-     * The recipient list's {@code onPrepare}: names the target on each copy of the lead ({@link LeadTarget}),
-     * from the endpoint this class chose for it.
-     */
-    @Override
-    public void process(Exchange copy) {
-        String endpoint = copy.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
-        targets.keySet().stream()
-                .filter(name -> endpoint != null && endpoint.replace("://", ":").equals("direct:" + ROUTE_PREFIX + name))
-                .findFirst()
-                .ifPresent(name -> LeadTarget.set(copy, name));
     }
 
     @Override

@@ -29,7 +29,8 @@ public class CrmCalls {
         exchange.setProperty(CrmBatch.CALL, call);
         exchange.setProperty(ATTEMPT, exchange.getProperty(ATTEMPT, 0, Integer.class) + 1);
         exchange.setProperty(AGAIN, false);
-        message.removeHeaders("Camel*");
+        // a clean request: nothing of the lookup or the call before it
+        message.removeHeaders("*");
         message.setBody(call.body());
         set(message, Exchange.HTTP_METHOD, call.method());
         set(message, Exchange.HTTP_PATH, call.path());

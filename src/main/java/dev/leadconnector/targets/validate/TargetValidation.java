@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.lead.FunnelStage;
 import dev.leadconnector.lead.Lead;
-import dev.leadconnector.targets.LeadTarget;
 import java.time.Instant;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
@@ -60,7 +59,6 @@ public class TargetValidation {
         exchange.getMessage().setHeader("leadId", lead.id());
         exchange.getMessage().setHeader("leadAction", lead.action());
         exchange.getMessage().setHeader("leadTest", true);
-        LeadTarget.set(exchange, name);
         Exchange done = producer.send("direct:deliver-" + name, exchange);
 
         Exception failure = done.getException() != null
