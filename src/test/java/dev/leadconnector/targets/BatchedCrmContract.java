@@ -3,14 +3,25 @@ package dev.leadconnector.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.leadconnector.support.Bursts;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.support.TestLeads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -55,7 +66,15 @@ public abstract class BatchedCrmContract {
         String updatedRecord(String email);
     }
 
-    protected abstract String target();
+    private final String target;
+
+    protected BatchedCrmContract(String target) {
+        this.target = target;
+    }
+
+    protected String target() {
+        return target;
+    }
 
     protected abstract RunningConnector connector();
 
@@ -73,6 +92,9 @@ public abstract class BatchedCrmContract {
 
     @Test
     void aLoneLeadAtAnIdleCrmGoesAtOnce() {
+        // idle: no call in flight and none for max-wait (the tests before may just have called the CRM)
+        await().atMost(MAX_WAIT.multipliedBy(4)).until(() -> fake().calls("@").stream()
+                .allMatch(c -> System.currentTimeMillis() - c.at() > MAX_WAIT.toMillis() + 500));
         String email = unique("lone");
         connector().postLead(TestLeads.lead(email, "INS"));
         // far sooner than max-wait: nothing was in flight, so the lead did not wait for others
@@ -188,6 +210,22 @@ public abstract class BatchedCrmContract {
     private JsonNode awaitDeadLetter(String leadId) {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(deadLetter(leadId)));
         return RunningConnector.readJson(deadLetter(leadId));
+    }
+
+    /** The calls a WireMock fake received naming {@code marker}, oldest first, as {@code read} makes them out. */
+    public static List<Call> calls(WireMockServer server, Function<ServeEvent, Call> read, String marker) {
+        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        Collections.reverse(events);
+        return events.stream().map(read).filter(c -> c != null && c.emails().stream().anyMatch(e -> e.contains(marker))).toList();
+    }
+
+    /** The first request like {@code request} naming {@code marker} gets {@code first}, the later ones {@code then}. */
+    public static void once(WireMockServer server, Supplier<MappingBuilder> request, String marker,
+                            ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+        server.stubFor(request.get().withRequestBody(containing(marker)).atPriority(1)
+                .inScenario(marker).whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("answered"));
+        server.stubFor(request.get().withRequestBody(containing(marker)).atPriority(1)
+                .inScenario(marker).whenScenarioStateIs("answered").willReturn(then));
     }
 
     protected static String unique(String what) {

@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.DataverseBatch;
@@ -20,7 +19,6 @@ import dev.leadconnector.targets.dynamics.HttpParts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code {"error":{"code","message"}}}, 429 with Retry-After for its service protection limits.
  */
 class DynamicsContractTest extends BatchedCrmContract {
+
+    DynamicsContractTest() {
+        super("dynamics");
+    }
 
     static final String LEADS = "/org/api/data/v9.2/leads";
     static final String BATCH = "/org/api/data/v9.2/$batch";
@@ -66,11 +68,6 @@ class DynamicsContractTest extends BatchedCrmContract {
     }
 
     @Override
-    protected String target() {
-        return "dynamics";
-    }
-
-    @Override
     protected RunningConnector connector() {
         return connector;
     }
@@ -80,10 +77,7 @@ class DynamicsContractTest extends BatchedCrmContract {
         return new CrmFake() {
             @Override
             public List<Call> calls(String marker) {
-                List<ServeEvent> events = new ArrayList<>(dataverse.getAllServeEvents());
-                Collections.reverse(events);
-                return events.stream().map(DynamicsContractTest::call).filter(c -> c != null
-                        && c.emails().stream().anyMatch(e -> e.contains(marker))).toList();
+                return BatchedCrmContract.calls(dataverse, DynamicsContractTest::call, marker);
             }
 
             @Override
@@ -135,10 +129,7 @@ class DynamicsContractTest extends BatchedCrmContract {
     }
 
     private static void once(String marker, ResponseDefinitionBuilder answer) {
-        dataverse.stubFor(post(BATCH).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs(Scenario.STARTED).willReturn(answer).willSetStateTo("answered"));
-        dataverse.stubFor(post(BATCH).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs("answered").willReturn(aResponse().withTransformers(DataverseBatch.NAME)));
+        BatchedCrmContract.once(dataverse, () -> post(BATCH), marker, answer, aResponse().withTransformers(DataverseBatch.NAME));
     }
 
     /** A lookup (the e-mails of its In filter) or a $batch (its parts' e-mails); null for a token request. */

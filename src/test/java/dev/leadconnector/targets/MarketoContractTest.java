@@ -14,7 +14,6 @@ import static dev.leadconnector.support.RunningConnector.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.RunningConnector;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code result[]} entry per input, a skipped record with {@code reasons[]}, 606 for its rate limit.
  */
 class MarketoContractTest extends BatchedCrmContract {
+
+    MarketoContractTest() {
+        super("marketo");
+    }
 
     static final String LEADS = "/rest/v1/leads.json";
 
@@ -71,11 +73,6 @@ class MarketoContractTest extends BatchedCrmContract {
     }
 
     @Override
-    protected String target() {
-        return "marketo";
-    }
-
-    @Override
     protected RunningConnector connector() {
         return connector;
     }
@@ -85,10 +82,7 @@ class MarketoContractTest extends BatchedCrmContract {
         return new CrmFake() {
             @Override
             public List<Call> calls(String marker) {
-                List<ServeEvent> events = new ArrayList<>(marketo.getAllServeEvents());
-                Collections.reverse(events);
-                return events.stream().map(MarketoContractTest::call).filter(c -> c != null
-                        && c.emails().stream().anyMatch(e -> e.contains(marker))).toList();
+                return BatchedCrmContract.calls(marketo, MarketoContractTest::call, marker);
             }
 
             @Override
@@ -143,10 +137,7 @@ class MarketoContractTest extends BatchedCrmContract {
     }
 
     private static void once(String marker, ResponseDefinitionBuilder answer) {
-        marketo.stubFor(post(urlEqualTo(LEADS)).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs(Scenario.STARTED).willReturn(answer).willSetStateTo("answered"));
-        marketo.stubFor(post(urlEqualTo(LEADS)).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs("answered").willReturn(results()));
+        BatchedCrmContract.once(marketo, () -> post(urlEqualTo(LEADS)), marker, answer, results());
     }
 
     private static JsonNode inputOf(String email) {

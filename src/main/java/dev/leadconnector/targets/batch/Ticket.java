@@ -59,6 +59,13 @@ public final class Ticket {
         return email.isBlank() ? null : email;
     }
 
+    /** Every distinct e-mail of these leads, in batch order: what a batch's lookup asks for. */
+    public static java.util.Set<String> emails(java.util.List<Ticket> batch) {
+        java.util.Set<String> emails = new java.util.LinkedHashSet<>();
+        batch.stream().map(Ticket::email).filter(java.util.Objects::nonNull).forEach(emails::add);
+        return emails;
+    }
+
     public Exchange exchange() {
         return lead;
     }

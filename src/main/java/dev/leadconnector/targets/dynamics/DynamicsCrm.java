@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,12 +82,7 @@ public class DynamicsCrm implements BatchedCrm {
 
     @Override
     public CrmCall lookup(List<Ticket> batch) {
-        Set<String> emails = new LinkedHashSet<>();
-        batch.forEach(lead -> {
-            if (lead.email() != null) {
-                emails.add(lead.email());
-            }
-        });
+        Set<String> emails = Ticket.emails(batch);
         return emails.isEmpty() ? null : CrmCall.get(apiRoot(), "leads", lookupQuery(emails));
     }
 

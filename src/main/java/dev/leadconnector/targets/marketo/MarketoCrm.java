@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,12 +91,7 @@ public class MarketoCrm implements BatchedCrm {
     /** {@code filterType=email&filterValues=<e-mail>,<e-mail>...&fields=id,email,<status field>} as a form body. */
     @Override
     public CrmCall lookup(List<Ticket> batch) {
-        Set<String> emails = new LinkedHashSet<>();
-        batch.forEach(lead -> {
-            if (lead.email() != null) {
-                emails.add(lead.email());
-            }
-        });
+        Set<String> emails = Ticket.emails(batch);
         if (emails.isEmpty()) {
             return null;
         }

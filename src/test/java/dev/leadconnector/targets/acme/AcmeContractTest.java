@@ -13,7 +13,6 @@ import static dev.leadconnector.support.RunningConnector.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.RunningConnector;
@@ -21,7 +20,6 @@ import dev.leadconnector.targets.BatchedCrmContract;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The batched-CRM contract for the test-only target "acme" (AcmeCrm), against a WireMock Acme. */
 class AcmeContractTest extends BatchedCrmContract {
+
+    AcmeContractTest() {
+        super("acme");
+    }
 
     static final String SEARCH = "/v1/contacts/search";
     static final String BATCH = "/v1/contacts/batch";
@@ -65,11 +67,6 @@ class AcmeContractTest extends BatchedCrmContract {
     }
 
     @Override
-    protected String target() {
-        return "acme";
-    }
-
-    @Override
     protected RunningConnector connector() {
         return connector;
     }
@@ -79,10 +76,7 @@ class AcmeContractTest extends BatchedCrmContract {
         return new CrmFake() {
             @Override
             public List<Call> calls(String marker) {
-                List<ServeEvent> events = new ArrayList<>(acme.getAllServeEvents());
-                Collections.reverse(events);
-                return events.stream().map(AcmeContractTest::call)
-                        .filter(c -> c != null && c.emails().stream().anyMatch(e -> e.contains(marker))).toList();
+                return BatchedCrmContract.calls(acme, AcmeContractTest::call, marker);
             }
 
             @Override
@@ -132,10 +126,7 @@ class AcmeContractTest extends BatchedCrmContract {
     }
 
     private static void once(String marker, ResponseDefinitionBuilder answer) {
-        acme.stubFor(post(BATCH).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs(Scenario.STARTED).willReturn(answer).willSetStateTo("answered"));
-        acme.stubFor(post(BATCH).withRequestBody(containing(marker)).atPriority(1)
-                .inScenario(marker).whenScenarioStateIs("answered").willReturn(results()));
+        BatchedCrmContract.once(acme, () -> post(BATCH), marker, answer, results());
     }
 
     static Call call(ServeEvent event) {

@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static dev.leadconnector.support.RunningConnector.json;
 import static dev.leadconnector.targets.salesforce.FakeSalesforce.COLLECTIONS;
 import static dev.leadconnector.targets.salesforce.FakeSalesforce.QUERY;
@@ -40,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SalesforceContractTest extends BatchedCrmContract {
 
+    SalesforceContractTest() {
+        super("salesforce");
+    }
+
     static final Pattern EMAIL = Pattern.compile("'([^',()]+@[^',()]+)'");
 
     @TempDir
@@ -67,11 +70,6 @@ class SalesforceContractTest extends BatchedCrmContract {
         salesforce.reset();
         salesforce.noLeads();
         salesforce.createsEach();
-    }
-
-    @Override
-    protected String target() {
-        return "salesforce";
     }
 
     @Override
@@ -169,13 +167,10 @@ class SalesforceContractTest extends BatchedCrmContract {
     }
 
     private static void once(String marker, ResponseDefinitionBuilder answer) {
-        salesforce.server().stubFor(salesforce.stub(post(urlPathEqualTo(COLLECTIONS))).withRequestBody(containing(marker))
-                .inScenario(marker).whenScenarioStateIs(STARTED).willReturn(answer).willSetStateTo("answered"));
-        salesforce.server().stubFor(salesforce.stub(post(urlPathEqualTo(COLLECTIONS))).withRequestBody(containing(marker))
-                .inScenario(marker).whenScenarioStateIs("answered").willReturn(okJson(
-                        "[{{#each (jsonPath request.body '$.records') as |record|}}{{#unless @first}},{{/unless}}"
-                                + "{\"id\":\"00Q5g0000Again{{@index}}\",\"success\":true,\"errors\":[]}{{/each}}]")
-                        .withTransformers("response-template")));
+        BatchedCrmContract.once(salesforce.server(), () -> salesforce.stub(post(urlPathEqualTo(COLLECTIONS))), marker, answer,
+                okJson("[{{#each (jsonPath request.body '$.records') as |record|}}{{#unless @first}},{{/unless}}"
+                        + "{\"id\":\"00Q5g0000Again{{@index}}\",\"success\":true,\"errors\":[]}{{/each}}]")
+                        .withTransformers("response-template"));
     }
 
     /** A query (the e-mails of its IN list) or a collection call (its records' e-mails); null for other calls. */
