@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *                                           (open loop: a slow answer does not delay the next lead);
  *                                           writes "email, epoch ms sent, status" per lead
  *   burst URL COUNT CONCURRENCY PREFIX OUT.tsv   POST COUNT leads as fast as CONCURRENCY connections go
+ *   lone URL EMAIL                          POST one lead; prints "email, epoch ms of its 202, status", the
+ *                                           line e2e reads (so e2e measures from the 202)
  *   e2e SENT.tsv WRITES.tsv TARGETS         POST-to-CRM latency: WRITES.tsv holds "target, epoch ms
  *                                           logged, request body/url" of every CRM write (from WireMock's
  *                                           journal); prints p50/p99 until a lead is in all TARGETS
@@ -44,8 +46,9 @@ public class LoadGen {
                     Path.of(args[5]));
             case "burst" -> burst(URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
                     Path.of(args[5]));
+            case "lone" -> lone(URI.create(args[1]), args[2]);
             case "e2e" -> e2e(Path.of(args[1]), Path.of(args[2]), args[3].split(","));
-            default -> throw new IllegalArgumentException("paced, burst or e2e, not " + args[0]);
+            default -> throw new IllegalArgumentException("paced, burst, lone or e2e, not " + args[0]);
         }
         System.exit(0); // the HTTP client's threads would keep the JVM alive
     }
@@ -118,6 +121,12 @@ public class LoadGen {
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
         report("burst", sent, System.nanoTime() - start, out);
+    }
+
+    static void lone(URI url, String email) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int status = client.send(post(url, email), HttpResponse.BodyHandlers.discarding()).statusCode();
+        System.out.println(email + "\t" + System.currentTimeMillis() + "\t" + status);
     }
 
     /** Writes the leads sent and prints one line: "accepted N of M, X/s, p50 Y ms, p99 Z ms". */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.leadconnector.delivery.DeliveryRetry;
 import dev.leadconnector.security.SecretValues;
+import dev.leadconnector.targets.LeadTarget;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,6 @@ import org.springframework.stereotype.Component;
 public class DeadLetters {
 
     public static final String REASON = "deadLetterReason";
-    public static final String ROUTE = "deadLetterRoute";
 
     /**
      * What the store keeps: {@code attempts} and {@code firstFailedAt} are those of the delivery
@@ -44,8 +44,7 @@ public class DeadLetters {
         if (leadId == null) { // a message parked before it was read (a poison message): its id, if it has one
             leadId = lead.path("id").isTextual() ? lead.path("id").asText() : exchange.getMessage().getMessageId();
         }
-        String route = exchange.getMessage().getHeader(ROUTE, String.class);
-        String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : null;
+        String target = LeadTarget.of(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Envelope envelope = new Envelope(leadId, target,
                 exchange.getMessage().getHeader(REASON, String.class),

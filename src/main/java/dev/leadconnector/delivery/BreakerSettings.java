@@ -12,10 +12,10 @@ import java.time.Duration;
 public record BreakerSettings(Integer failureRateThreshold, Integer minimumNumberOfCalls, Integer slidingWindowSize,
                               Duration waitDuration) {
 
-    static final BreakerSettings BUILT_IN = new BreakerSettings(50, 10, 20, Duration.ofSeconds(30));
+    public static final BreakerSettings BUILT_IN = new BreakerSettings(50, 10, 20, Duration.ofSeconds(30));
 
     /** These settings, with the gaps filled from {@code defaults}. */
-    BreakerSettings orElse(BreakerSettings defaults) {
+    public BreakerSettings orElse(BreakerSettings defaults) {
         return new BreakerSettings(
                 failureRateThreshold != null ? failureRateThreshold : defaults.failureRateThreshold,
                 minimumNumberOfCalls != null ? minimumNumberOfCalls : defaults.minimumNumberOfCalls,

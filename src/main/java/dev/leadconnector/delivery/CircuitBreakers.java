@@ -1,51 +1,42 @@
 package dev.leadconnector.delivery;
 
-import java.util.Map;
-import java.util.stream.Collectors;
+import dev.leadconnector.targets.RoutingSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * One Resilience4j circuit breaker configuration per target, named after it, for the
- * {@code circuitBreaker} step of its deliver-* route ({@code configuration: <target>}). An open
- * breaker fails the call at once (CallNotPermittedException), never silently: the lead then waits
- * for the breaker in {@link DeliveryRetry}, without using up its retries.
+ * The targets' circuit breakers as camel-resilience4j configurations: {@code leads.circuit-breaker} is
+ * Camel's default configuration, and each target (the {@code circuitBreaker} step's
+ * {@code configuration: <target>}) has a configuration of its own holding only what its
+ * {@code leads.targets.<name>.circuit-breaker} block sets; Camel layers it over the default. An open
+ * breaker fails the call at once (CallNotPermittedException), never silently: the lead then waits for
+ * the breaker in {@link DeliveryRetry}, without using up its retries.
  */
 @Component
 public class CircuitBreakers implements CamelContextConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
+    private final RoutingSettings settings;
 
-    private final BreakerSettings defaults;
-    private final Map<String, BreakerSettings> perTarget;
-
-    public CircuitBreakers(Environment environment) {
-        Binder binder = Binder.get(environment);
-        this.defaults = binder.bind("leads.circuit-breaker", BreakerSettings.class).orElse(BreakerSettings.BUILT_IN)
-                .orElse(BreakerSettings.BUILT_IN);
-        // every target named under leads.targets, whether or not it has a circuit-breaker block of its own
-        this.perTarget = binder.bind("leads.targets", Bindable.mapOf(String.class, Object.class)).orElse(Map.of())
-                .keySet().stream()
-                .collect(Collectors.toMap(target -> target, target -> binder
-                        .bind("leads.targets." + target + ".circuit-breaker", BreakerSettings.class)
-                        .map(own -> own.orElse(defaults)).orElse(defaults)));
+    public CircuitBreakers(RoutingSettings settings) {
+        this.settings = settings;
     }
 
-    /** Before the routes are built: each target's configuration, under its name. */
+    /** Before the routes are built: the default configuration, and each target's under its name. */
     @Override
     public void beforeApplicationStart(CamelContext camel) {
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-        perTarget.forEach((target, settings) -> model.addResilience4jConfiguration(target, definition(settings)));
-        LOG.debug("Circuit breakers: {}", perTarget);
+        Resilience4jConfigurationDefinition defaults = definition(settings.circuitBreaker());
+        // after the wait, one trial call decides: closed again if it succeeds, open for another wait if not
+        defaults.setPermittedNumberOfCallsInHalfOpenState("1");
+        // without this, Camel lets an exchange pass an open breaker with no error: a lead would count as delivered
+        defaults.setThrowExceptionWhenHalfOpenOrOpenState("true");
+        model.setResilience4jConfiguration(defaults);
+        settings.targets().forEach((target, own) -> model.addResilience4jConfiguration(target,
+                definition(own.circuitBreaker() == null ? new BreakerSettings(null, null, null, null) : own.circuitBreaker())));
     }
 
     @Override
@@ -62,20 +53,21 @@ public class CircuitBreakers implements CamelContextConfiguration {
         return unwrapped;
     }
 
-    BreakerSettings settings(String target) {
-        return perTarget.getOrDefault(target, defaults);
-    }
-
+    /** Only the keys these settings give: Camel takes the others from the default configuration. */
     private static Resilience4jConfigurationDefinition definition(BreakerSettings settings) {
         Resilience4jConfigurationDefinition definition = new Resilience4jConfigurationDefinition();
-        definition.setFailureRateThreshold(String.valueOf(settings.failureRateThreshold()));
-        definition.setMinimumNumberOfCalls(String.valueOf(settings.minimumNumberOfCalls()));
-        definition.setSlidingWindowSize(String.valueOf(settings.slidingWindowSize()));
-        definition.setWaitDurationInOpenState(String.valueOf(settings.waitDuration().toSeconds()));
-        // after the wait, one trial call decides: closed again if it succeeds, open for another wait if not
-        definition.setPermittedNumberOfCallsInHalfOpenState("1");
-        // without this, Camel lets an exchange pass an open breaker with no error: a lead would count as delivered
-        definition.setThrowExceptionWhenHalfOpenOrOpenState("true");
+        if (settings.failureRateThreshold() != null) {
+            definition.setFailureRateThreshold(String.valueOf(settings.failureRateThreshold()));
+        }
+        if (settings.minimumNumberOfCalls() != null) {
+            definition.setMinimumNumberOfCalls(String.valueOf(settings.minimumNumberOfCalls()));
+        }
+        if (settings.slidingWindowSize() != null) {
+            definition.setSlidingWindowSize(String.valueOf(settings.slidingWindowSize()));
+        }
+        if (settings.waitDuration() != null) {
+            definition.setWaitDurationInOpenState(String.valueOf(settings.waitDuration().toSeconds()));
+        }
         return definition;
     }
 }

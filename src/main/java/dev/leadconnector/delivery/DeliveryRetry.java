@@ -1,22 +1,17 @@
 package dev.leadconnector.delivery;
 
 import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.targets.LeadTarget;
+import dev.leadconnector.targets.RoutingSettings;
 import dev.leadconnector.targets.crm.CrmException;
-import dev.leadconnector.targets.salesforce.SalesforceApiException;
-import dev.leadconnector.targets.salesforce.SalesforceRequestLimitException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +20,7 @@ import org.springframework.stereotype.Component;
  * it gives up. Timeouts, refused connections and 5xx are retried with exponential back-off and
  * jitter; a 429 or a CRM's own rate-limit answer waits at least as long as the CRM asked; a
  * permanent refusal (a 4xx: bad field, picklist, validation rule) goes to the dead-letter store at once.
+ * It reads failures as {@link CrmException}s only: each CRM says its own errors that way.
  */
 @Component("deliveryRetry")
 public class DeliveryRetry {
@@ -36,41 +32,30 @@ public class DeliveryRetry {
     public static final String FIRST_FAILURE = "leadDeliveryFirstFailure";
     public static final String REASON = "deadLetterReason";
 
-    private final RetrySettings defaults;
-    private final Map<String, RetrySettings> perTarget;
+    private final Function<String, RetrySettings> settings;
     private final Clock clock;
     private final Function<String, Duration> breakerWait;
     private final LeadJournal journal;
 
     @Autowired
-    public DeliveryRetry(Environment environment, CircuitBreakers breakers, LeadJournal journal) {
-        this(Binder.get(environment).bind("leads.delivery", RetrySettings.class).orElse(RetrySettings.BUILT_IN)
-                        .orElse(RetrySettings.BUILT_IN),
-                Binder.get(environment).bind("leads.targets", Bindable.mapOf(String.class, TargetRetry.class))
-                        .orElse(Map.of()).entrySet().stream()
-                        .filter(e -> e.getValue().retry() != null)
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().retry())),
-                Clock.systemUTC(), target -> breakers.settings(target).waitDuration(), journal);
+    public DeliveryRetry(RoutingSettings settings, LeadJournal journal) {
+        this(settings::retry, Clock.systemUTC(), target -> settings.circuitBreaker(target).waitDuration(), journal);
     }
 
-    DeliveryRetry(RetrySettings defaults, Map<String, RetrySettings> perTarget, Clock clock,
-                  Function<String, Duration> breakerWait, LeadJournal journal) {
-        this.defaults = defaults;
-        this.perTarget = perTarget;
+    DeliveryRetry(Function<String, RetrySettings> settings, Clock clock, Function<String, Duration> breakerWait,
+                  LeadJournal journal) {
+        this.settings = settings;
         this.clock = clock;
         this.breakerWait = breakerWait;
         this.journal = journal;
     }
 
-    /** Only the {@code retry} block of {@code leads.targets.<name>}. */
-    record TargetRetry(RetrySettings retry) {}
-
     /** Whether to try again; when so, sets the delay Camel waits before the next attempt. */
     public boolean shouldRetry(Exchange exchange) {
         Exception failure = CircuitBreakers.unwrap(exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-        String target = target(exchange);
-        RetrySettings settings = settings(target);
+        String target = LeadTarget.of(exchange);
+        RetrySettings settings = this.settings.apply(target);
         Instant first = exchange.getProperty(FIRST_FAILURE, Instant.class);
         if (first == null) {
             first = clock.instant();
@@ -128,11 +113,6 @@ public class DeliveryRetry {
         return exchange.getIn().getHeader("leadId", String.class);
     }
 
-    RetrySettings settings(String target) {
-        RetrySettings own = perTarget.get(target);
-        return own == null ? defaults : own.orElse(defaults);
-    }
-
     /** Exponential back-off, then "equal jitter": between half and all of it, so retries spread out. */
     static Duration backOff(RetrySettings settings, int attempt) {
         long base = settings.redeliveryDelay().toMillis();
@@ -143,29 +123,14 @@ public class DeliveryRetry {
     }
 
     static boolean isPermanent(Throwable failure) {
-        if (failure instanceof CrmException crm) {
-            return crm.isPermanent();
-        }
-        if (failure instanceof SalesforceApiException salesforce) {
-            return !salesforce.isRetryable();
-        }
-        return false;
+        return failure instanceof CrmException crm && crm.isPermanent();
     }
 
+    /** What the CRM asked for: its Retry-After, or as long as we may when its quota is used up. */
     private static Duration retryAfter(Throwable failure, RetrySettings settings) {
         if (failure instanceof CrmException crm) {
-            return crm.retryAfter();
-        }
-        if (failure instanceof SalesforceRequestLimitException) {
-            return settings.maxDelay(); // a rolling 24-hour limit: wait as long as we may
+            return crm.quotaUsedUp() ? settings.maxDelay() : crm.retryAfter();
         }
         return null;
-    }
-
-
-    private static String target(Exchange exchange) {
-        Route route = exchange.getUnitOfWork() == null ? null : exchange.getUnitOfWork().getRoute();
-        String routeId = route == null ? exchange.getProperty(Exchange.FAILURE_ROUTE_ID, "", String.class) : route.getRouteId();
-        return routeId.startsWith("deliver-") ? routeId.substring("deliver-".length()) : routeId;
     }
 }

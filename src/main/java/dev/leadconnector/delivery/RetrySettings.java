@@ -11,11 +11,11 @@ import java.time.Duration;
  */
 public record RetrySettings(Integer maxRedeliveries, Duration redeliveryDelay, Duration maxDelay, Duration maxElapsed) {
 
-    static final RetrySettings BUILT_IN = new RetrySettings(5, Duration.ofSeconds(1), Duration.ofMinutes(1),
+    public static final RetrySettings BUILT_IN = new RetrySettings(5, Duration.ofSeconds(1), Duration.ofMinutes(1),
             Duration.ofMinutes(15));
 
     /** These settings, with the gaps filled from {@code defaults}. */
-    RetrySettings orElse(RetrySettings defaults) {
+    public RetrySettings orElse(RetrySettings defaults) {
         return new RetrySettings(
                 maxRedeliveries != null ? maxRedeliveries : defaults.maxRedeliveries,
                 redeliveryDelay != null ? redeliveryDelay : defaults.redeliveryDelay,

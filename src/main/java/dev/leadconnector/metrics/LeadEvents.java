@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.TargetHealth;
 import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.targets.LeadTarget;
+import dev.leadconnector.targets.batch.Ticket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +48,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     static final String DELIVER = "direct:deliver-";
     static final String DEAD_LETTER = "direct:dead-letter";
     /** Where targets leave the id of the record they wrote (the file producer: the archive's file). */
-    static final List<String> RECORD_IDS = List.of("crmRecordId", "salesforceLeadId", Exchange.FILE_NAME_PRODUCED);
+    static final List<String> RECORD_IDS = List.of(Ticket.RECORD_ID, Exchange.FILE_NAME_PRODUCED);
 
     private final MeterRegistry registry;
     private final TargetHealth targetHealth;
@@ -115,7 +117,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     private void sent(Exchange exchange, Endpoint endpoint, long millis) {
         String uri = endpoint.getEndpointUri().replaceFirst("^direct://", "direct:");
         if (uri.startsWith(DELIVER)) {
-            String target = uri.substring(DELIVER.length());
+            String target = LeadTarget.of(exchange) == null ? "unknown" : LeadTarget.of(exchange);
             if (exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class)) {
                 return; // the target already had this lead: nothing was sent
             }
@@ -130,8 +132,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
                 journal.delivered(exchange.getMessage().getHeader("leadId", String.class), target, recordId(exchange));
             }
         } else if (uri.equals(DEAD_LETTER)) {
-            String route = exchange.getMessage().getHeader("deadLetterRoute", String.class);
-            String target = route != null && route.startsWith("deliver-") ? route.substring("deliver-".length()) : "router";
+            String target = LeadTarget.of(exchange) == null ? "router" : LeadTarget.of(exchange);
             counter("leads.dead.lettered", "Leads parked in the dead-letter store",
                     "target", target, "action", action(exchange)).increment();
         } else if (INTAKE.equals(exchange.getFromRouteId()) && !exchange.isFailed() && endpoint == inbox()) {

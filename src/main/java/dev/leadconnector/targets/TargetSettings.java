@@ -1,16 +1,25 @@
 package dev.leadconnector.targets;
 
+import dev.leadconnector.delivery.BreakerSettings;
+import dev.leadconnector.delivery.RetrySettings;
+import dev.leadconnector.targets.batch.BatchSettings;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The routing part of {@code leads.targets.<name>}: whether the target is on, which action codes it
- * takes, which offers (ids or titles, without case; empty for every offer), whether it is a sales
- * target (one that contacts customers, so never gets DNC leads), and which CRM status stands for
- * each funnel stage; {@code record-link} is the CRM's link to a record ({@code {id}} the record id) that
- * a lead's journey shows. Each target's own settings (URLs, credentials, directories) are read by its
- * route file.
+ * What every target has under {@code leads.targets.<name>}, bound once for all targets (a new
+ * per-target key is one more field here).
+ *
+ * @param enabled whether the target gets leads
+ * @param actions the action codes it takes
+ * @param offers the offer ids or titles it takes, compared without case; empty: every offer
+ * @param sales whether it contacts customers (a sales target never gets DNC leads)
+ * @param stages the CRM status that stands for each funnel stage
+ * @param retry its own retry settings; a key left out takes {@code leads.delivery}'s
+ * @param circuitBreaker its own circuit breaker settings; a key left out takes {@code leads.circuit-breaker}'s
+ * @param batch how a target that sends batches fills them (Salesforce, Marketo, Dynamics)
+ * @param recordLink the CRM's link to a record ({@code {id}}: the record id) that a lead's journey shows
  */
 public record TargetSettings(
         @DefaultValue("false") boolean enabled,
@@ -18,11 +27,15 @@ public record TargetSettings(
         List<String> offers,
         @DefaultValue("true") boolean sales,
         Map<String, String> stages,
+        RetrySettings retry,
+        BreakerSettings circuitBreaker,
+        BatchSettings batch,
         String recordLink) {
 
     public TargetSettings {
         offers = offers == null ? List.of() : offers.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
         stages = stages == null ? Map.of() : Map.copyOf(stages);
+        batch = batch == null ? BatchSettings.DEFAULT : batch;
     }
 
     /** Whether this target takes leads of the offer with this id or title (either may be null). */

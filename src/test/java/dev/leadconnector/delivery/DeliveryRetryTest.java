@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.security.SecretValues;
 import dev.leadconnector.support.MovableClock;
+import dev.leadconnector.targets.LeadTarget;
+import dev.leadconnector.targets.RoutingSettings;
+import dev.leadconnector.targets.TargetSettings;
 import dev.leadconnector.targets.crm.CrmException;
 import dev.leadconnector.targets.crm.RetryAfter;
 import java.net.ConnectException;
@@ -14,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -52,22 +56,31 @@ class DeliveryRetryTest {
 
     @Test
     void aTargetsOwnSettingsFillTheirGapsFromTheDefaults() {
-        DeliveryRetry retry = new DeliveryRetry(settings,
-                Map.of("marketo", new RetrySettings(null, Duration.ofSeconds(20), null, null)), Clock.systemUTC(),
-                target -> Duration.ofSeconds(30), NO_JOURNAL);
-        assertThat(retry.settings("marketo")).isEqualTo(new RetrySettings(5, Duration.ofSeconds(20), Duration.ofSeconds(1),
+        RoutingSettings bound = new RoutingSettings(Map.of("marketo", new TargetSettings(true, List.of("INS"), null, true,
+                null, new RetrySettings(null, Duration.ofSeconds(20), null, null), null, null, null)), null, settings, null);
+        assertThat(bound.retry("marketo")).isEqualTo(new RetrySettings(5, Duration.ofSeconds(20), Duration.ofSeconds(1),
                 Duration.ofMinutes(1)));
-        assertThat(retry.settings("dynamics")).isEqualTo(settings);
+        assertThat(bound.retry("dynamics")).isEqualTo(settings);
+    }
+
+    @Test
+    void aCrmsQuotaAnswerWaitsAsLongAsAllowedAndIsNotPermanent() {
+        DeliveryRetry retry = new DeliveryRetry(target -> settings, Clock.systemUTC(), target -> Duration.ofSeconds(30), NO_JOURNAL);
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        LeadTarget.set(exchange, "salesforce");
+        exchange.setException(CrmException.quotaUsedUp("salesforce: REQUEST_LIMIT_EXCEEDED", 403));
+        assertThat(retry.shouldRetry(exchange)).isTrue();
+        assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(1000L);
     }
 
     @Test
     void anOpenBreakerMakesTheLeadWaitWithoutUsingUpARetryButNotBeyondMaxElapsed() {
         MovableClock clock = new MovableClock(Instant.parse("2026-11-28T00:00:00Z"));
-        DeliveryRetry retry = new DeliveryRetry(settings, Map.of(), clock, target -> Duration.ofSeconds(20), NO_JOURNAL);
+        DeliveryRetry retry = new DeliveryRetry(target -> settings, clock, target -> Duration.ofSeconds(20), NO_JOURNAL);
         CircuitBreaker breaker = CircuitBreaker.ofDefaults("https");
         breaker.transitionToOpenState();
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(Exchange.FAILURE_ROUTE_ID, "deliver-https");
+        LeadTarget.set(exchange, "https");
         exchange.setException(CallNotPermittedException.createCallNotPermittedException(breaker));
 
         for (int wait = 0; wait < 10; wait++) {

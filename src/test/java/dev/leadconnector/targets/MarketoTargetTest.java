@@ -1,5 +1,6 @@
 package dev.leadconnector.targets;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -7,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.leadconnector.support.RunningConnector.acceptedId;
@@ -58,7 +60,7 @@ class MarketoTargetTest {
                 .willReturn(okJson(token("token-1"))).willSetStateTo("refreshed"));
         marketo.stubFor(get(urlPathEqualTo(TOKEN)).inScenario("tokens").whenScenarioStateIs("refreshed")
                 .willReturn(okJson(token("token-2"))));
-        marketo.stubFor(get(urlPathEqualTo(LEADS)).atPriority(10)
+        marketo.stubFor(lookupStub().atPriority(10)
                 .willReturn(okJson("{\"requestId\":\"e42b#14272d07d78\",\"result\":[],\"success\":true}")));
         marketo.stubFor(post(LEADS).atPriority(10).willReturn(createdEach()));
 
@@ -94,10 +96,13 @@ class MarketoTargetTest {
         assertThat(sync.getUrl()).as("never a query-parameter token").isEqualTo(LEADS);
         assertThat(sync.containsHeader("leadId")).isFalse();
 
+        // Marketo's documented lookup for e-mail lists too long for a URI: the query as a form body
         LoggedRequest lookup = awaitOne(lookup("avery.quinn@fabrikam.example"));
-        assertThat(lookup.queryParameter("filterType").firstValue()).isEqualTo("email");
-        assertThat(lookup.queryParameter("fields").firstValue()).isEqualTo("id,email,leadStatus");
-        assertThat(lookup.queryParameter("access_token").isPresent()).isFalse();
+        assertThat(lookup.getUrl()).isEqualTo(LEADS + "?_method=GET");
+        assertThat(lookup.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        assertThat(lookup.getBodyAsString()).isEqualTo("filterType=email&filterValues=avery.quinn%40fabrikam.example"
+                + "&fields=id%2Cemail%2CleadStatus");
+        assertThat(lookup.getHeader("Authorization")).matches("Bearer token-[12]");
 
         LoggedRequest tokenRequest = marketo.findAll(getRequestedFor(urlPathEqualTo(TOKEN))).get(0);
         assertThat(tokenRequest.getUrl()).isEqualTo(TOKEN + "?grant_type=client_credentials&client_id=mkto-1&client_secret=s3cret");
@@ -141,7 +146,7 @@ class MarketoTargetTest {
     void anExpiredTokenIsRefreshedAndTheCallMadeAgain() {
         String email = "expired@contoso.example";
         awaitToken();
-        marketo.stubFor(get(urlPathEqualTo(LEADS)).withQueryParam("filterValues", equalTo(email))
+        marketo.stubFor(lookupStub().withFormParam("filterValues", equalTo(email))
                 .withHeader("Authorization", equalTo("Bearer token-1")).willReturn(okJson("""
                         {"requestId":"d01f#15d672f8560","success":false,"errors":[{"code":"602","message":"Access token expired"}]}""")));
         connector.postLead(TestLeads.lead(email, "INS"));
@@ -155,8 +160,10 @@ class MarketoTargetTest {
     @Test
     void aLeadWithoutEmailIsCreatedNeverMerged() {
         connector.postLead(Fixtures.lead("no-email.json"));
-        LoggedRequest create = awaitOne(postRequestedFor(urlPathEqualTo(LEADS))
+        LoggedRequest create = awaitOne(postRequestedFor(urlEqualTo(LEADS))
                 .withRequestBody(matchingJsonPath("$.input[0].firstName", equalTo("Nobody"))));
+        assertThat(marketo.findAll(postRequestedFor(urlPathEqualTo(LEADS)).withQueryParam("_method", equalTo("GET"))
+                .withRequestBody(containing("Nobody")))).as("nothing to look up without an e-mail").isEmpty();
         assertThat(json(create.getBodyAsString()).path("action").asText()).isEqualTo("createOnly");
     }
 
@@ -189,7 +196,7 @@ class MarketoTargetTest {
     }
 
     private static void knownAs(String email, String status) {
-        marketo.stubFor(get(urlPathEqualTo(LEADS)).withQueryParam("filterValues", equalTo(email)).willReturn(okJson(
+        marketo.stubFor(lookupStub().withFormParam("filterValues", equalTo(email)).willReturn(okJson(
                 "{\"requestId\":\"1\",\"result\":[{\"id\":50,\"email\":\"" + email + "\",\"leadStatus\":\"" + status
                         + "\"}],\"success\":true}")));
     }
@@ -206,11 +213,17 @@ class MarketoTargetTest {
     }
 
     private static RequestPatternBuilder sync(String email) {
-        return postRequestedFor(urlPathEqualTo(LEADS)).withRequestBody(matchingJsonPath("$.input[0].email", equalTo(email)));
+        return postRequestedFor(urlEqualTo(LEADS)).withRequestBody(matchingJsonPath("$.input[0].email", equalTo(email)));
     }
 
-    private static RequestPatternBuilder lookup(String email) {
-        return getRequestedFor(urlPathEqualTo(LEADS)).withQueryParam("filterValues", equalTo(email));
+    static RequestPatternBuilder lookup(String email) {
+        return postRequestedFor(urlPathEqualTo(LEADS)).withQueryParam("_method", equalTo("GET"))
+                .withFormParam("filterValues", equalTo(email));
+    }
+
+    /** Marketo's lookup: POST /rest/v1/leads.json?_method=GET with the query as a form body. */
+    static com.github.tomakehurst.wiremock.client.MappingBuilder lookupStub() {
+        return post(urlPathEqualTo(LEADS)).withQueryParam("_method", equalTo("GET"));
     }
 
     private static LoggedRequest awaitOne(RequestPatternBuilder pattern) {

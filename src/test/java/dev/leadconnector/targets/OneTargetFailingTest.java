@@ -47,7 +47,7 @@ class OneTargetFailingTest {
         dataverse.stubFor(post("/api/data/v9.2/$batch").willReturn(aResponse().withTransformers(DataverseBatch.NAME)));
         marketo.stubFor(get(urlPathEqualTo("/identity/oauth/token")).willReturn(okJson(
                 "{\"access_token\":\"m-token\",\"token_type\":\"bearer\",\"expires_in\":3599}")));
-        marketo.stubFor(get(urlPathEqualTo("/rest/v1/leads.json")).willReturn(okJson("{\"requestId\":\"1\",\"result\":[],\"success\":true}")));
+        marketo.stubFor(MarketoTargetTest.lookupStub().willReturn(okJson("{\"requestId\":\"1\",\"result\":[],\"success\":true}")));
         marketo.stubFor(post("/rest/v1/leads.json").willReturn(okJson(
                 "{\"requestId\":\"2\",\"result\":[{\"id\":7,\"status\":\"created\"}],\"success\":true}")));
         endpoint.stubFor(post("/hook").willReturn(aResponse().withStatus(500).withBody("upstream flow is disabled")));
@@ -80,7 +80,8 @@ class OneTargetFailingTest {
 
             connector.awaitInboxDrained();
             assertThat(DataverseBatch.sent(dataverse, postRequestedFor(urlPathEqualTo("/api/data/v9.2/$batch")))).hasSize(1);
-            assertThat(marketo.findAll(postRequestedFor(urlPathEqualTo("/rest/v1/leads.json")))).hasSize(1);
+            assertThat(marketo.findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(
+                    "/rest/v1/leads.json")))).as("one sync").hasSize(1);
             assertThat(connector.archived(id)).exists();
             JdbcTemplate jdbc = new JdbcTemplate(connector.context().getBean(DataSource.class));
             assertThat(jdbc.queryForList("SELECT messageId FROM CAMEL_MESSAGEPROCESSED "

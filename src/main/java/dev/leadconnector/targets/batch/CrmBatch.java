@@ -1,144 +1,237 @@
 package dev.leadconnector.targets.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.targets.LeadTarget;
+import dev.leadconnector.targets.RoutingSettings;
+import dev.leadconnector.targets.crm.CrmException;
+import java.io.IOException;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
-import org.apache.camel.util.TimeUtils;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The batch routes' own steps (routes/deliver-marketo.camel.yaml, deliver-salesforce.camel.yaml):
- * the batch is the list of {@link Parked} tickets in exchange property {@code crmBatch}. Every ticket
- * gets exactly one outcome: its record's, the whole call's failure, or, should the batch route end
- * without either, a failure saying so.
+ * The steps of the batched-delivery templates (routes/template-batched-delivery.camel.yaml), the same
+ * for every {@link BatchedCrm}: which batch a lead joins and when a batch goes, then, per batch, its
+ * lookup, each lead unpacked for its mapping, the writes and each lead's outcome. Every lead of a batch
+ * gets exactly one outcome: its record's, its call's failure, or, should the batch end without either, a
+ * failure saying so.
+ *
+ * <p>When a batch goes ("batch while busy"): at once when its target is idle, so a lone lead never waits;
+ * the target is busy while a call of it is in flight and for {@code batch.max-wait} after a batch went,
+ * and while it is busy the leads that come gather until {@code batch.size} or until the first of them
+ * has waited {@code batch.max-wait}. A burst therefore fills its batches after its first lead. (Sending
+ * what waits as soon as the last call ends, TCP's Nagle rule, made batches of a few leads against a fast
+ * CRM: 56 Marketo batches for a 1,000-lead burst in the benchmark instead of 4.)
  */
 @Component("crmBatch")
 public class CrmBatch {
 
-    /** The exchange property holding the ticket a split exchange works on. */
-    public static final String PARKED = "crmParked";
-    /** The exchange property holding what the batch's lookup found, by email (see {@link #byEmail}). */
-    public static final String KNOWN = "crmKnown";
-    /** The exchange property holding the tickets of the batch call under way, in request order. */
-    public static final String SENT = "crmSent";
+    private static final Logger LOG = LoggerFactory.getLogger(CrmBatch.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * A target's batch size, checked at start: between 1 and what its CRM takes per call ({@code limit}).
-     */
-    public static int checkSize(String target, int size, int limit, String why) {
-        if (size < 1 || size > limit) {
-            throw new IllegalStateException("leads.targets." + target + ".batch.size must be 1 to " + limit
-                    + " (" + why + "), not " + size);
+    /** The batch's tickets, in arrival order (exchange property of the batch routes). */
+    static final String BATCH = "crmBatch";
+    /** The ticket a split exchange works on. */
+    static final String TICKET = "crmTicket";
+    /** What the lookup found. */
+    static final String FOUND = "crmFound";
+    /** The call under way. */
+    static final String CALL = "crmCall";
+    /** The batch was sent because its target was idle (its call counted as in flight already). */
+    static final String CLAIMED = "crmBatchClaimed";
+    /** When the batch's first lead arrived (epoch ms). */
+    static final String FIRST_ARRIVAL = "crmBatchFirstArrival";
+
+    private final Map<String, BatchedCrm> crms;
+    private final RoutingSettings settings;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastSent = new ConcurrentHashMap<>();
+
+    public CrmBatch(List<BatchedCrm> crms, RoutingSettings settings) {
+        this.crms = crms.stream().collect(Collectors.toMap(BatchedCrm::name, Function.identity()));
+        this.settings = settings;
+        this.crms.values().forEach(crm -> size(crm.name()));
+    }
+
+    /** The target's CRM. */
+    BatchedCrm crm(Exchange exchange) {
+        String target = LeadTarget.of(exchange);
+        BatchedCrm crm = crms.get(target);
+        if (crm == null) {
+            throw new IllegalStateException("no BatchedCrm bean is named '" + target + "'");
         }
-        return size;
+        return crm;
+    }
+
+    // --- the aggregator (<target>-batch) ---------------------------------------------------------------
+
+    /** The correlation: the lead's group (one per target, unless its CRM batches some leads apart). */
+    public String group(Exchange ticket) {
+        return crm(ticket).group(ticket.getMessage().getBody(Ticket.class));
+    }
+
+    /** {@code batch.size}: between 1 and what the CRM takes per call, which is also the default. */
+    public int size(String target) {
+        BatchedCrm crm = crms.get(target);
+        Integer size = settings.target(target).batch().size();
+        int limit = crm.maxBatchSize();
+        if (size != null && (size < 1 || size > limit)) {
+            throw new IllegalStateException("leads.targets." + target + ".batch.size must be 1 to " + limit
+                    + " (what " + target + " takes per call), not " + size);
+        }
+        return size == null ? limit : size;
+    }
+
+    /** The aggregator's completion size. */
+    public int size(Exchange ticket) {
+        return size(LeadTarget.of(ticket));
     }
 
     /**
-     * The aggregators' completion timeout: what is left of {@code maxWait} (e.g. 1s, 500ms) since the
-     * batch's first lead arrived. Camel's plain completionTimeout restarts with every lead, so a steady
-     * trickle would hold the first lead far longer than max-wait.
+     * The completion timeout: what is left of {@code batch.max-wait} since the batch's first lead arrived
+     * (Camel's plain completionTimeout restarts with every lead).
      */
-    public long remainingWait(Exchange batch, String maxWait) {
-        long max = TimeUtils.toMilliSeconds(maxWait);
-        Long first = batch.getProperty(BatchGate.ARRIVED, Long.class);
+    public long remainingWait(Exchange ticket) {
+        long max = settings.target(LeadTarget.of(ticket)).batch().maxWait().toMillis();
+        Long first = ticket.getProperty(FIRST_ARRIVAL, Long.class);
         return first == null ? max : Math.max(1, max - (System.currentTimeMillis() - first));
     }
 
-    /** Inside the batch's split: the exchange becomes the lead (body and headers) of the ticket it carries. */
-    public void unpack(Exchange exchange) {
-        Parked parked = exchange.getMessage().getBody(Parked.class);
-        exchange.setProperty(PARKED, parked);
-        exchange.getMessage().setHeaders(new HashMap<>(parked.headers()));
-        exchange.getMessage().setBody(parked.body());
-    }
-
-    /** Inside the split: the lead's mapped record, for the batch request. */
-    public void mapped(Exchange exchange) {
-        exchange.getProperty(PARKED, Parked.class).record(exchange.getMessage().getBody());
-    }
-
-    /** Inside the split: this lead alone could not be mapped; the others go on. */
-    public void failOne(Exchange exchange) {
-        exchange.getProperty(PARKED, Parked.class).failed(caught(exchange));
-    }
-
-    /** The batch call failed as a whole (429, 5xx, no answer): every lead not yet answered fails with it. */
-    public void failAll(Exchange exchange) {
-        Exception failure = caught(exchange);
-        batch(exchange).forEach(parked -> parked.failed(failure));
-    }
-
-    /** The last step of every batch: no lead stays parked. */
-    public void finish(Exchange exchange) {
-        batch(exchange).stream().filter(parked -> !parked.isDone()).forEach(parked -> parked.failed(
-                new IllegalStateException("the batch ended without an outcome for this lead")));
-    }
-
-    /** The tickets of a batch still waiting for their outcome, with their records, in batch order. */
-    public static List<Parked> pending(Exchange exchange) {
-        return batch(exchange).stream().filter(parked -> !parked.isDone() && parked.record() != null).toList();
-    }
-
-    /** Every distinct email of the batch's leads (header leadEmail), in batch order, for its one lookup. */
-    public static Set<String> emails(List<Parked> batch) {
-        Set<String> emails = new LinkedHashSet<>();
-        batch.forEach(parked -> {
-            if (parked.header("leadEmail") instanceof String email && !email.isBlank()) {
-                emails.add(email);
-            }
-        });
-        return emails;
-    }
-
-    /** A lookup's records by their email field (lower case), for property crmKnown; the first record of an email wins. */
-    public static Map<String, JsonNode> byEmail(JsonNode records, String emailField) {
-        Map<String, JsonNode> known = new HashMap<>();
-        for (JsonNode record : records) {
-            known.putIfAbsent(record.path(emailField).asText().toLowerCase(Locale.ROOT), record);
+    /**
+     * The completion predicate: the batch goes now when its target is idle (no call in flight, no batch
+     * sent within {@code batch.max-wait}). Evaluated under the aggregator's lock, so two leads arriving at
+     * an idle target make one batch, not two.
+     */
+    public boolean sendNow(Exchange batch) {
+        String target = LeadTarget.of(batch);
+        long now = System.currentTimeMillis();
+        long quiet = settings.target(target).batch().maxWait().toMillis();
+        if (now - lastSent(target).get() >= quiet && inFlight(target).compareAndSet(0, 1)) {
+            lastSent(target).set(now);
+            batch.setProperty(CLAIMED, true);
+            return true;
         }
-        return known;
+        return false;
     }
 
-    /** Inside the split: the record the batch's lookup found for the lead's email (header leadEmail), or null. */
+    private AtomicLong lastSent(String target) {
+        return lastSent.computeIfAbsent(target, t -> new AtomicLong());
+    }
+
+    private AtomicInteger inFlight(String target) {
+        return inFlight.computeIfAbsent(target, t -> new AtomicInteger());
+    }
+
+    // --- the batch (<target>-send-batch) -----------------------------------------------------------------
+
+    /** The first step of a batch: its tickets, and its call counted as in flight. */
     @SuppressWarnings("unchecked")
-    public static JsonNode known(Exchange exchange) {
-        Map<String, JsonNode> known = exchange.getProperty(KNOWN, Map.of(), Map.class);
-        String email = exchange.getMessage().getHeader("leadEmail", String.class);
-        return email == null ? null : known.get(email.toLowerCase(Locale.ROOT));
+    public void start(Exchange batch) {
+        List<Ticket> tickets = batch.getMessage().getBody(List.class);
+        batch.setProperty(BATCH, tickets);
+        if (!batch.getProperty(CLAIMED, false, Boolean.class)) {
+            inFlight(LeadTarget.of(batch)).incrementAndGet();
+            lastSent(LeadTarget.of(batch)).set(System.currentTimeMillis());
+        }
+        LOG.info("A batch of {} leads goes to {}", tickets.size(), LeadTarget.of(batch));
     }
 
-    /** Before a batch call: its tickets, whose results come back in this order. */
-    public static void sending(Exchange exchange, List<Parked> tickets) {
-        exchange.setProperty(SENT, tickets);
+    /** The lookup's first call, or null when no lead has anything to look it up by. */
+    public CrmCall lookup(Exchange batch) {
+        batch.setProperty(FOUND, new Found());
+        return crm(batch).lookup(batch(batch));
     }
 
-    /** After a batch call: the tickets it carried, in request order (the i-th result is the i-th ticket's). */
-    @SuppressWarnings("unchecked")
-    public static List<Parked> sent(Exchange exchange) {
-        return exchange.getProperty(SENT, List.class);
+    /** After a lookup call: its records kept; the call for the next page, or null. */
+    public CrmCall lookedUp(Exchange batch) {
+        return crm(batch).lookedUp(batch, batch.getProperty(FOUND, Found.class));
     }
 
     /**
-     * Inside the split: headers crmRecordId and crmStatus from the record the batch's lookup found for
-     * the lead (see {@link #known}), when it found one.
+     * Inside the split: the exchange becomes the lead (its body and headers), with the record the lookup
+     * found for it ({@code crmRecordId}, {@code crmStatus}), its {@code leadStage}, and the CRM's own headers.
      */
-    public static void found(Exchange exchange, String idField, String statusField) {
-        JsonNode record = known(exchange);
-        if (record != null) {
-            exchange.getMessage().setHeader("crmRecordId", record.path(idField).asText(null));
-            JsonNode status = record.path(statusField);
-            exchange.getMessage().setHeader("crmStatus", status.isValueNode() && !status.isNull() ? status.asText() : null);
+    public void unpack(Exchange split) {
+        Ticket ticket = split.getMessage().getBody(Ticket.class);
+        BatchedCrm crm = crm(split);
+        split.setProperty(TICKET, ticket);
+        Found found = split.getProperty(FOUND, Found.class);
+        ticket.found(found == null ? null : found.of(crm.key(ticket)));
+        Message message = split.getMessage();
+        message.setHeaders(new HashMap<>(ticket.exchange().getMessage().getHeaders()));
+        message.setBody(ticket.body());
+        message.setHeader("leadStage", ticket.lead().path("stage").asText(null));
+        message.setHeader(Ticket.RECORD_ID, ticket.recordId());
+        message.setHeader("crmStatus", ticket.found() == null ? null : ticket.found().status());
+        crm.beforeMapping(message);
+    }
+
+    /** Inside the split: the lead's mapped record, which must be a JSON object. */
+    public void mapped(Exchange split) {
+        String mapped = split.getMessage().getBody(String.class);
+        JsonNode record;
+        try {
+            record = mapped == null ? null : JSON.readTree(mapped);
+        } catch (IOException e) {
+            record = null;
         }
+        if (record == null || !record.isObject()) {
+            throw CrmException.permanent(LeadTarget.of(split) + ": not sent, routes/mappings/" + LeadTarget.of(split)
+                    + ".jslt made no JSON object of the lead");
+        }
+        split.getProperty(TICKET, Ticket.class).record(record);
+    }
+
+    /** Inside the split: this lead alone could not be mapped; the others go on. */
+    public void failOne(Exchange split) {
+        split.getProperty(TICKET, Ticket.class).failed(caught(split));
+    }
+
+    /** The write calls for the leads still waiting, each carrying its leads. */
+    public List<CrmCall> writes(Exchange batch) {
+        List<Ticket> waiting = batch(batch).stream().filter(t -> !t.isDone() && t.record() != null).toList();
+        return waiting.isEmpty() ? List.of() : crm(batch).writes(waiting);
+    }
+
+    /** After a write call: each of its leads gets its own outcome from the answer. */
+    public void outcomes(Exchange answer) {
+        crm(answer).outcomes(answer.getProperty(CALL, CrmCall.class), answer);
+    }
+
+    /** A write call failed as a whole: every lead it carried fails with it. */
+    public void failCall(Exchange call) {
+        Exception failure = crm(call).failure(caught(call));
+        CrmCall failed = call.getProperty(CALL, CrmCall.class);
+        (failed == null ? batch(call) : failed.leads()).forEach(ticket -> ticket.failed(failure));
+    }
+
+    /** The lookup failed (outage, rate limit, refused request): every lead of the batch fails with it. */
+    public void failAll(Exchange batch) {
+        Exception failure = crm(batch).failure(caught(batch));
+        batch(batch).forEach(ticket -> ticket.failed(failure));
+    }
+
+    /** The last step of every batch: no lead stays waiting, and its call is no longer in flight. */
+    public void finish(Exchange batch) {
+        batch(batch).stream().filter(ticket -> !ticket.isDone()).forEach(ticket -> ticket.failed(
+                new IllegalStateException("the batch ended without an outcome for this lead")));
+        inFlight(LeadTarget.of(batch)).updateAndGet(calls -> Math.max(0, calls - 1));
     }
 
     @SuppressWarnings("unchecked")
-    static List<Parked> batch(Exchange exchange) {
-        return exchange.getProperty("crmBatch", List.class);
+    static List<Ticket> batch(Exchange exchange) {
+        return exchange.getProperty(BATCH, List.class);
     }
 
     private static Exception caught(Exchange exchange) {

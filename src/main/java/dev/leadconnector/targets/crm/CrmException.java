@@ -14,7 +14,8 @@ public class CrmException extends RuntimeException {
 
     private final int status;
     private final Duration retryAfter;
-    private final boolean permanent;
+    private final Boolean permanent;
+    private final boolean quotaUsedUp;
 
     public CrmException(String message) {
         this(message, 0, null, null);
@@ -25,14 +26,20 @@ public class CrmException extends RuntimeException {
     }
 
     public CrmException(String message, int status, Duration retryAfter, Throwable cause) {
-        this(message, status, retryAfter, cause, false);
+        this(message, status, retryAfter, cause, null, false);
     }
 
-    private CrmException(String message, int status, Duration retryAfter, Throwable cause, boolean permanent) {
+    /**
+     * For a CRM's own error types: {@code permanent} null lets the status decide (see {@link #isPermanent});
+     * {@code quotaUsedUp} says the CRM's quota is used up for a while it does not say (retried as late as allowed).
+     */
+    protected CrmException(String message, int status, Duration retryAfter, Throwable cause, Boolean permanent,
+                           boolean quotaUsedUp) {
         super(message, cause);
         this.status = status;
         this.retryAfter = retryAfter;
         this.permanent = permanent;
+        this.quotaUsedUp = quotaUsedUp;
     }
 
     /** {@code <target> answered <status>: <the CRM's text>}, with the answer's Retry-After if it had one. */
@@ -47,12 +54,25 @@ public class CrmException extends RuntimeException {
      * record): parked at once, with this message.
      */
     public static CrmException permanent(String message) {
-        return new CrmException(message, 0, null, null, true);
+        return new CrmException(message, 0, null, null, true, false);
+    }
+
+    /** The CRM's quota of calls is used up (Salesforce's REQUEST_LIMIT_EXCEEDED): retried as late as allowed. */
+    public static CrmException quotaUsedUp(String message, int status) {
+        return new CrmException(message, status, null, null, false, true);
     }
 
     /** Whether the same lead would be refused again: said so, or a 4xx other than a timeout or a rate limit. */
     public boolean isPermanent() {
-        return permanent || status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
+        if (permanent != null) {
+            return permanent;
+        }
+        return status >= 400 && status < 500 && status != 408 && status != 425 && status != 429;
+    }
+
+    /** Whether the CRM's quota is used up for a time it does not say. */
+    public boolean quotaUsedUp() {
+        return quotaUsedUp;
     }
 
     /** The CRM's own rate-limit answer (not an HTTP 429): wait at least {@code wait}. */

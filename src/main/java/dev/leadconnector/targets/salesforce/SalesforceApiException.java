@@ -1,5 +1,6 @@
 package dev.leadconnector.targets.salesforce;
 
+import dev.leadconnector.targets.crm.CrmException;
 import java.util.List;
 
 /**
@@ -7,9 +8,9 @@ import java.util.List;
  * and fields ({@code [{"message","errorCode","fields"}]}), so the dead-letter envelope says what
  * Salesforce said, e.g. {@code Salesforce answered 400: FIELD_CUSTOM_VALIDATION_EXCEPTION: Country
  * must be an ISO code [Country]}. A retry policy can tell errors that may pass later
- * ({@link #isRetryable()}) from a Lead Salesforce refuses.
+ * ({@link #isRetryable()}) from a Lead Salesforce refuses. A {@link CrmException}, as every CRM's errors are.
  */
-public class SalesforceApiException extends Exception {
+public class SalesforceApiException extends CrmException {
 
     /** One entry of Salesforce's error array. */
     public record Error(String errorCode, String message, List<String> fields) {
@@ -20,17 +21,15 @@ public class SalesforceApiException extends Exception {
         }
     }
 
-    private final int statusCode;
     private final transient List<Error> errors;
 
     public SalesforceApiException(int statusCode, List<Error> errors, Throwable cause) {
-        this("Salesforce answered " + statusCode, statusCode, errors, cause);
+        this("Salesforce answered " + statusCode, statusCode, errors, cause, false);
     }
 
-    private SalesforceApiException(String what, int statusCode, List<Error> errors, Throwable cause) {
+    SalesforceApiException(String what, int statusCode, List<Error> errors, Throwable cause, boolean quotaUsedUp) {
         super(what + (errors.isEmpty() ? "" : ": " + String.join("; ", errors.stream().map(Error::toString).toList())),
-                cause);
-        this.statusCode = statusCode;
+                statusCode, null, cause, quotaUsedUp ? Boolean.FALSE : statusCode < 500, quotaUsedUp);
         this.errors = List.copyOf(errors);
     }
 
@@ -39,11 +38,11 @@ public class SalesforceApiException extends Exception {
      * own errors, as a 400, since the same Lead would be refused again.
      */
     public static SalesforceApiException refused(List<Error> errors) {
-        return new SalesforceApiException("Salesforce refused the Lead", 400, errors, null);
+        return new SalesforceApiException("Salesforce refused the Lead", 400, errors, null, false);
     }
 
     public int getStatusCode() {
-        return statusCode;
+        return status();
     }
 
     public List<Error> getErrors() {
@@ -57,6 +56,6 @@ public class SalesforceApiException extends Exception {
 
     /** True when the same call may succeed later: Salesforce is down, or the org's API limit is used up. */
     public boolean isRetryable() {
-        return statusCode >= 500;
+        return !isPermanent();
     }
 }

@@ -6,10 +6,7 @@ import dev.leadconnector.delivery.CircuitBreakers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.salesforce.api.SalesforceException;
-import org.springframework.stereotype.Component;
 
 /**
  * Turns camel-salesforce's exceptions into ones that say what happened in a line fit for the
@@ -18,19 +15,11 @@ import org.springframework.stereotype.Component;
  * ({@link SalesforceUnreachableException}). camel-salesforce's own text names the request URL, and a
  * query's URL holds the customer's email: that text is kept out of both.
  */
-@Component("salesforceErrors")
-public class SalesforceErrors {
+final class SalesforceErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public void rethrow(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception caught) throws Exception {
-        throw translate(caught);
-    }
-
-    /** In a batch's doCatch: the caught exception, said the same way, for every lead of the batch. */
-    public void translateCaught(Exchange exchange) {
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, translate(caught));
+    private SalesforceErrors() {
     }
 
     static Exception translate(Exception thrown) {

@@ -11,11 +11,6 @@ public class SalesforceRequestLimitException extends SalesforceApiException {
     public static final String ERROR_CODE = "REQUEST_LIMIT_EXCEEDED";
 
     public SalesforceRequestLimitException(int statusCode, List<Error> errors, Throwable cause) {
-        super(statusCode, errors, cause);
-    }
-
-    @Override
-    public boolean isRetryable() {
-        return true;
+        super("Salesforce answered " + statusCode, statusCode, errors, cause, true);
     }
 }

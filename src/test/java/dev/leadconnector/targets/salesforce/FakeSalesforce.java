@@ -196,11 +196,11 @@ public final class FakeSalesforce implements AutoCloseable {
                 .willReturn(okJson("[{\"id\":\"" + id + "\",\"success\":true,\"errors\":[]}]")));
     }
 
-    MappingBuilder stub(MappingBuilder request) {
+    public MappingBuilder stub(MappingBuilder request) {
         return authorized(request);
     }
 
-    WireMockServer server() {
+    public WireMockServer server() {
         return server;
     }
 
@@ -216,13 +216,13 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     /** One request as Salesforce saw it, and the status it answered. */
-    public record Received(String method, String url, String authorization, String body, int status) {
+    public record Received(String method, String url, String authorization, String body, int status, long at) {
 
         static Received of(ServeEvent event) {
             LoggedResponse response = event.getResponse();
             return new Received(event.getRequest().getMethod().getName(), event.getRequest().getUrl(),
                     event.getRequest().getHeader("Authorization"), event.getRequest().getBodyAsString(),
-                    response == null ? 0 : response.getStatus());
+                    response == null ? 0 : response.getStatus(), event.getRequest().getLoggedDate().getTime());
         }
 
         /** "METHOD path", with the query decoded: what a reader compares. */

@@ -28,7 +28,7 @@ class SalesforceMappingTest {
 
     @Test
     void anUpdateSendsOnlyWhatTheCustomerGaveNeverAGuessOrAPlaceholder() {
-        JsonNode lead = map(Map.of("salesforceLeadId", "00Q1", "missingLastName", "[np]", "missingCompany", "[np]"));
+        JsonNode lead = map(Map.of("crmRecordId", "00Q1", "crmMissingLastName", "[np]", "crmMissingCompany", "[np]"));
         assertThat(lead).isEqualTo(json("""
                 {"FirstName": "Ana", "Email": "ana@tailspin.example", "LeadSource": "AzureMarketplace",
                  "Description": "Contoso Suite: clicked Get it now (AzureMarketplace INS)"}"""));
@@ -36,13 +36,13 @@ class SalesforceMappingTest {
 
     @Test
     void theOfferGoesToTheConfiguredOfferField() {
-        JsonNode lead = map(Map.of("salesforceOfferField", "Marketplace_Offer__c", "missingLastName", "[np]",
-                "missingCompany", "[np]", "salesforceStatus", "Working - Contacted"));
+        JsonNode lead = map(Map.of("crmOfferField", "Marketplace_Offer__c", "crmMissingLastName", "[np]",
+                "crmMissingCompany", "[np]", "crmNewStatus", "Working - Contacted"));
         assertThat(lead.path("Marketplace_Offer__c").asText()).isEqualTo("contoso.suite");
         assertThat(lead.path("LastName").asText()).isEqualTo("ana");
         assertThat(lead.path("Company").asText()).isEqualTo("tailspin.example");
         assertThat(lead.path("Status").asText()).isEqualTo("Working - Contacted");
-        assertThat(map(Map.of("missingLastName", "[np]", "missingCompany", "[np]")).has("Marketplace_Offer__c")).isFalse();
+        assertThat(map(Map.of("crmMissingLastName", "[np]", "crmMissingCompany", "[np]")).has("Marketplace_Offer__c")).isFalse();
     }
 
     private JsonNode map(Map<String, String> headers) {

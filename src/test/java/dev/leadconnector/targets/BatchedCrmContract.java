@@ -1,0 +1,238 @@
+package dev.leadconnector.targets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.leadconnector.support.Bursts;
+import dev.leadconnector.support.RunningConnector;
+import dev.leadconnector.support.TestLeads;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every target that delivers in batches does, whatever its CRM: each CRM's test extends this with
+ * its connector (started once for the class, with {@link #settings}) and its CRM's fake, which answers
+ * as that CRM's API documents it. Waits are conditions with deadlines, never durations.
+ */
+public abstract class BatchedCrmContract {
+
+    /** Every contract connector's batch settings: small batches, and a max-wait far above a lone lead's way. */
+    public static final int SIZE = 4;
+    public static final Duration MAX_WAIT = Duration.ofSeconds(4);
+    /** How long a "pacer" call stays in flight: longer than max-wait, so leads gather meanwhile. */
+    static final Duration IN_FLIGHT = MAX_WAIT.plusSeconds(4);
+
+    /** One request the fake CRM received: a lookup or a write, the e-mails it named, when, what it answered. */
+    public record Call(boolean write, List<String> emails, long at, int status) {}
+
+    /** What the contract needs of a CRM's fake. */
+    public interface CrmFake {
+        /** Every lookup and write naming an e-mail that contains {@code marker}, oldest first. */
+        List<Call> calls(String marker);
+
+        /** Lookups naming this e-mail answer only after {@code delay}: the target has a call in flight meanwhile. */
+        void slowLookup(String email, Duration delay);
+
+        /** This e-mail's record is refused in the CRM's own words; returns the dead letter's error. */
+        String refuse(String email);
+
+        /** The first write naming {@code marker} fails as a whole, as the CRM fails when it is down. */
+        void failFirstWrite(String marker);
+
+        /** The first write naming {@code marker} is rate limited as the CRM documents; returns the wait it asks. */
+        Duration rateLimitFirstWrite(String marker);
+
+        /** The lookup finds this customer's record only on its second page. */
+        void knownOnSecondPage(String email, String recordId);
+
+        /** The record id the write of this e-mail updated, or null when it created one. */
+        String updatedRecord(String email);
+    }
+
+    private final String target;
+
+    protected BatchedCrmContract(String target) {
+        this.target = target;
+    }
+
+    protected String target() {
+        return target;
+    }
+
+    protected abstract RunningConnector connector();
+
+    protected abstract CrmFake fake();
+
+    /** The contract's settings for a target: batch size, max-wait, quick retries. */
+    public static List<String> settings(String target) {
+        return List.of(
+                "leads.targets." + target + ".batch.size=" + SIZE,
+                "leads.targets." + target + ".batch.max-wait=" + MAX_WAIT.toMillis() + "ms",
+                "leads.delivery.max-redeliveries=1",
+                "leads.delivery.redelivery-delay=10",
+                "leads.delivery.max-delay=1s");
+    }
+
+    @Test
+    void aLoneLeadAtAnIdleCrmGoesAtOnce() {
+        // the connector's first call to the CRM also logs in: not what this test is about
+        String warmUp = unique("warm-up");
+        connector().postLead(TestLeads.lead(warmUp, "INS"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> writes(warmUp).size() == 1);
+        // idle: no call in flight and none for max-wait (the tests before may just have called the CRM)
+        await().atMost(MAX_WAIT.multipliedBy(4)).until(() -> fake().calls("@").stream()
+                .allMatch(c -> System.currentTimeMillis() - c.at() > MAX_WAIT.toMillis() + 500));
+        String email = unique("lone");
+        connector().postLead(TestLeads.lead(email, "INS"));
+        // far sooner than max-wait: nothing was in flight, so the lead did not wait for others
+        await().atMost(MAX_WAIT.dividedBy(2)).until(() -> writes(email).size() == 1);
+        assertThat(fake().calls(email)).extracting(Call::emails).containsOnly(List.of(email));
+    }
+
+    @Test
+    void whileACallIsInFlightLeadsGatherIntoBatchesOfBatchSize() {
+        String pacer = inFlight();
+        String marker = unique("full").replace("@contoso.example", "");
+        // posted one after the other while the pacer's call is in flight (stopping dispatch would wait for it)
+        List<String> ids = IntStream.range(0, 2 * SIZE).mapToObj(i -> RunningConnector.acceptedId(
+                connector().postLead(TestLeads.lead(marker + "-" + i + "@contoso.example", "INS")))).toList();
+        Bursts.awaitDelivered(connector(), target(), ids, Duration.ofSeconds(30));
+
+        List<Call> calls = fake().calls(marker);
+        assertThat(calls.stream().filter(c -> !c.write())).extracting(c -> c.emails().size()).containsExactly(SIZE, SIZE);
+        assertThat(calls.stream().filter(Call::write)).extracting(c -> c.emails().size()).containsExactly(SIZE, SIZE);
+        assertThat(calls.stream().filter(Call::write).flatMap(c -> c.emails().stream())).hasSize(2 * SIZE).doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(20)).until(() -> writes(pacer).size() == 1);
+        assertThat(calls.stream().filter(Call::write)).as("sent while the pacer's call was in flight")
+                .allSatisfy(w -> assertThat(w.at()).isLessThan(writes(pacer).get(0).at()));
+    }
+
+    @Test
+    void maxWaitBoundsTheWaitWhileACallIsInFlight() {
+        String pacer = inFlight();
+        String first = unique("wait");
+        String second = unique("wait");
+        connector().postLead(TestLeads.lead(first, "INS"));
+        connector().postLead(TestLeads.lead(second, "INS"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> writes(first).size() == 1 && writes(pacer).size() == 1);
+
+        Call gathered = writes(first).get(0);
+        assertThat(gathered.emails()).containsExactlyInAnyOrder(first, second);
+        assertThat(gathered.at()).as("sent once max-wait passed, while the first call was still in flight")
+                .isLessThan(writes(pacer).get(0).at());
+    }
+
+    @Test
+    void aRecordTheCrmRefusesFailsOnlyItsOwnLead() {
+        String refused = unique("refused");
+        String error = fake().refuse(refused);
+        List<String> emails = List.of(unique("mix"), refused, unique("mix"), unique("mix"));
+        List<String> ids = Bursts.burst(connector(), emails.stream().map(e -> TestLeads.lead(e, "INS")).toList());
+
+        JsonNode envelope = awaitDeadLetter(ids.get(1));
+        assertThat(envelope.path("error").asText()).isEqualTo(error);
+        assertThat(envelope.path("target").asText()).isEqualTo(target());
+        assertThat(envelope.path("lead").path("id").asText()).as("the canonical lead, ready to replay").isEqualTo(ids.get(1));
+        List<String> others = List.of(ids.get(0), ids.get(2), ids.get(3));
+        Bursts.awaitDelivered(connector(), target(), others, Duration.ofSeconds(20));
+        assertThat(others).noneMatch(id -> Files.exists(deadLetter(id)));
+    }
+
+    @Test
+    void aFailedCallFailsTheLeadsItCarriedAndEachIsRetried() {
+        String marker = unique("down").replace("@contoso.example", "");
+        fake().failFirstWrite(marker);
+        List<String> ids = Bursts.deliveredBurst(connector(), target(), marker, SIZE, Duration.ofSeconds(30));
+
+        List<Call> writes = writes(marker);
+        assertThat(writes.get(0).status()).isGreaterThanOrEqualTo(500);
+        for (String email : writes.get(0).emails()) {
+            assertThat(writes.stream().skip(1).filter(w -> w.emails().contains(email) && w.status() < 300))
+                    .as("%s written again", email).hasSize(1);
+        }
+        assertThat(ids).noneMatch(id -> Files.exists(deadLetter(id)));
+    }
+
+    @Test
+    void aRateLimitedCallIsRetriedNoSoonerThanTheCrmAsked() {
+        String marker = unique("throttled").replace("@contoso.example", "");
+        Duration asked = fake().rateLimitFirstWrite(marker);
+        List<String> ids = Bursts.deliveredBurst(connector(), target(), marker, SIZE, Duration.ofSeconds(60));
+
+        List<Call> writes = writes(marker);
+        Call limited = writes.get(0);
+        List<Call> again = writes.stream().skip(1).filter(w -> w.emails().stream().anyMatch(limited.emails()::contains)).toList();
+        assertThat(again.stream().flatMap(w -> w.emails().stream())).containsAll(limited.emails());
+        assertThat(again).allSatisfy(w -> assertThat(w.at() - limited.at())
+                .as("no sooner than asked").isGreaterThanOrEqualTo(asked.toMillis()));
+        assertThat(ids).noneMatch(id -> Files.exists(deadLetter(id)));
+    }
+
+    @Test
+    void aCustomerOnALaterPageOfTheLookupIsUpdatedNotCreatedAgain() {
+        String email = unique("paged");
+        fake().knownOnSecondPage(email, "rec-" + email.hashCode());
+        connector().postLead(TestLeads.lead(email, "INS"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> writes(email).size() == 1);
+        assertThat(fake().updatedRecord(email)).isEqualTo("rec-" + email.hashCode());
+    }
+
+    /** A lead whose lookup stays in flight for {@link #IN_FLIGHT}, once the CRM has it: returns its e-mail. */
+    protected String inFlight() {
+        String pacer = unique("pacer");
+        fake().slowLookup(pacer, IN_FLIGHT);
+        connector().postLead(TestLeads.lead(pacer, "INS"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !fake().calls(pacer).isEmpty());
+        return pacer;
+    }
+
+    private List<Call> writes(String marker) {
+        return fake().calls(marker).stream().filter(Call::write).toList();
+    }
+
+    private Path deadLetter(String leadId) {
+        return connector().deadLetters().resolve(leadId + "-" + target() + ".json");
+    }
+
+    private JsonNode awaitDeadLetter(String leadId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(deadLetter(leadId)));
+        return RunningConnector.readJson(deadLetter(leadId));
+    }
+
+    /** The calls a WireMock fake received naming {@code marker}, oldest first, as {@code read} makes them out. */
+    public static List<Call> calls(WireMockServer server, Function<ServeEvent, Call> read, String marker) {
+        List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+        Collections.reverse(events);
+        return events.stream().map(read).filter(c -> c != null && c.emails().stream().anyMatch(e -> e.contains(marker))).toList();
+    }
+
+    /** The first request like {@code request} naming {@code marker} gets {@code first}, the later ones {@code then}. */
+    public static void once(WireMockServer server, Supplier<MappingBuilder> request, String marker,
+                            ResponseDefinitionBuilder first, ResponseDefinitionBuilder then) {
+        server.stubFor(request.get().withRequestBody(containing(marker)).atPriority(1)
+                .inScenario(marker).whenScenarioStateIs(Scenario.STARTED).willReturn(first).willSetStateTo("answered"));
+        server.stubFor(request.get().withRequestBody(containing(marker)).atPriority(1)
+                .inScenario(marker).whenScenarioStateIs("answered").willReturn(then));
+    }
+
+    protected static String unique(String what) {
+        return what + "-" + UUID.randomUUID().toString().substring(0, 8) + "@contoso.example";
+    }
+}
