@@ -4,11 +4,10 @@ import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
-import org.apache.camel.component.servlet.ServletComponent;
 import org.apache.camel.http.common.HttpConsumer;
 import org.apache.camel.http.common.HttpServletResolveConsumerStrategy;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,21 +21,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class IntakeServlet {
 
-    /**
-     * The servlet's name, which Camel registers JVM-wide: one of its own for each application context
-     * (tests run several in one JVM), handed to the intake route's endpoint through the component.
-     */
-    private final String servletName = "LeadIntake-" + UUID.randomUUID();
-
-    @Bean("servlet")
-    ServletComponent servletComponent() {
-        ServletComponent component = new ServletComponent();
-        component.setServletName(servletName);
-        return component;
-    }
-
     @Bean
-    ServletRegistrationBean<CamelHttpTransportServlet> intakeServletRegistration(IntakeSettings settings) {
+    ServletRegistrationBean<CamelHttpTransportServlet> intakeServletRegistration(IntakeSettings settings,
+            @Value("${camel.component.servlet.servlet-name}") String servletName) {
         CamelHttpTransportServlet servlet = new CamelHttpTransportServlet() {
             @Override
             public void init(ServletConfig config) throws ServletException {
