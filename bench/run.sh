@@ -4,18 +4,25 @@
 #   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
 #   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
 #   bench/run.sh --no-build use the jars already built
-# JAVA_OPTS applies to the connector and the baseline alike. What each line means: bench/README.md.
+#   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no CDS archive)
+#   bench/run.sh --intake-only baseline and connector intake and start-up only (two minutes): one lever
+# CONNECTOR_ARGS adds settings to the connector's command line (--camel.main.jmx-management-statistics-level=Extended).
+# The connector runs as the Dockerfile runs it (jvm.options, the class-data sharing archive of a
+# training run) unless --plain-java; JAVA_OPTS applies to the connector and the baseline alike
+# (JAVA_OPTS=-XX:MaxRAM=1g: as in a 1 GiB container). What each line means: bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-QUICK=false PROFILE=false BUILD=true
+QUICK=false PROFILE=false BUILD=true PLAIN=false INTAKE_ONLY=false
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=true ;;
     --profile) PROFILE=true ;;
     --no-build) BUILD=false ;;
-    *) echo "usage: bench/run.sh [--quick] [--profile] [--no-build]" >&2; exit 2 ;;
+    --plain-java) PLAIN=true ;;
+    --intake-only) INTAKE_ONLY=true ;;
+    *) echo "usage: bench/run.sh [--quick] [--profile] [--no-build] [--plain-java] [--intake-only]" >&2; exit 2 ;;
   esac
 done
 # bounded loads: warm-up and measured seconds of intake, end-to-end seconds at E2E_RATE, burst size
@@ -79,8 +86,29 @@ WIREMOCK=bench/target/wiremock-standalone-$WIREMOCK_VERSION.jar
 if [ ! -f "$WIREMOCK" ]; then
   mvn -B -q dependency:copy -Dartifact=org.wiremock:wiremock-standalone:$WIREMOCK_VERSION -DoutputDirectory=bench/target
 fi
-JAR=$(ls target/lead-connector-*.jar | head -1)
+JAR=$(ls target/lead-connector-*.jar | grep -v original | head -1)
 BASELINE_JAR=bench/baseline/target/bench-baseline.jar
+# the Dockerfile's runtime steps: the jar extracted, a training run writing the class-data sharing
+# archive; on Java 25 (JAVA25_HOME) the same training writes an AOT cache for the start-up line
+JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+EXTRACTED=$WORK/jar/app.jar
+training() {   # JAVA ARCHIVE-OPTIONS...
+  local java=$1; shift
+  "$java" @jvm.options "$@" -Dspring.context.exit=onRefresh -jar "$EXTRACTED" --leads.data-dir="$WORK/training" \
+    --server.port=0 --management.server.port=0 --leads.routes.reload=false >>"$OUT/training.log" 2>&1
+  rm -rf "$WORK/training"
+}
+java -Djarmode=tools -jar "$JAR" extract --destination "$WORK/jar" >/dev/null
+mv "$WORK/jar/$(basename "$JAR")" "$EXTRACTED"
+training java -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"
+if [ -x "$JAVA25_HOME/bin/java" ]; then
+  training "$JAVA25_HOME/bin/java" -XX:AOTCacheOutput="$WORK/jar/app.aot"
+  training "$JAVA25_HOME/bin/java" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
+fi
+# shellcheck disable=SC2206
+if $PLAIN; then CONNECTOR=(java ${JAVA_OPTS:-} -jar "$JAR")
+else CONNECTOR=(java @jvm.options -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED")
+fi
 # the load generator for paced and burst loads, compiled once
 javac -d "$WORK/loadgen" bench/LoadGen.java
 loadgen() { java -cp "$WORK/loadgen" LoadGen "$@"; }
@@ -97,10 +125,9 @@ start_connector() {   # NAME ARGS... -> sets PID, PORT, MGMT, DATA
   local name=$1; shift
   PORT=$(free_port); MGMT=$(free_port); DATA=$WORK/$name
   mkdir -p "$DATA"
-  # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --server.address=127.0.0.1 \
+  "${CONNECTOR[@]}" --server.port="$PORT" --server.address=127.0.0.1 \
     --management.server.port="$MGMT" --management.server.address=127.0.0.1 \
-    --leads.data-dir="$DATA" --leads.routes.reload=false "$@" >"$OUT/$name.log" 2>&1 &
+    --leads.data-dir="$DATA" --leads.routes.reload=false ${CONNECTOR_ARGS:-} "$@" >"$OUT/$name.log" 2>&1 &
   PID=$!; PIDS+=("$PID")
 }
 
@@ -120,7 +147,31 @@ BASE_INTAKE=$(intake "http://127.0.0.1:$BPORT/leads" baseline); BASE_LOAD=$(load
 BASE_RSS=$(rss_mb "$BPID")
 stop "$BPID"
 
-# --- 2. connector on its embedded defaults: start-up, intake, RSS ------------------------------------
+# --- 2. start-up of the connector on its embedded defaults, under each JVM setup -------------------
+# process start to readiness 200, and RSS then; each on a fresh data folder
+STARTUPS=()
+startup_of() {   # LABEL JAVA-COMMAND...
+  local label=$1 saved=("${CONNECTOR[@]}") t0 ms; shift
+  CONNECTOR=("$@")
+  t0=$(now_ms)
+  start_connector "startup-${#STARTUPS[@]}"
+  ms=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok)
+  STARTUPS+=("$(printf '%-44s %-26s %s' "  $label" "$ms ms, RSS $(rss_mb "$PID") MB" "$(load1)")")
+  stop "$PID"
+  CONNECTOR=("${saved[@]}")
+}
+# shellcheck disable=SC2086
+$INTAKE_ONLY || {
+  startup_of "java -jar (no options)" java ${JAVA_OPTS:-} -jar "$JAR"
+  startup_of "java @jvm.options -jar" java @jvm.options ${JAVA_OPTS:-} -jar "$JAR"
+  startup_of "jvm.options + CDS (the Dockerfile)" java @jvm.options ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED"
+  if [ -f "$WORK/jar/app.aot" ]; then
+    startup_of "Java 25: jvm.options + AOT cache" "$JAVA25_HOME/bin/java" @jvm.options ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED"
+    startup_of "Java 25: + compact object headers" "$JAVA25_HOME/bin/java" @jvm.options ${JAVA_OPTS:-} -XX:+UseCompactObjectHeaders -XX:AOTCache="$WORK/jar/app-coh.aot" -jar "$EXTRACTED"
+  fi
+}
+
+# --- 3. connector on its embedded defaults: start-up, intake, RSS ------------------------------------
 t0=$(now_ms)
 start_connector embedded
 START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); START_LOAD=$(load1)
@@ -140,7 +191,17 @@ CONN_LOAD=$(load1)
 RSS_AFTER=$(rss_mb "$PID")
 stop "$PID"
 
-# --- 3. connector with WireMock CRMs: end to end at a steady rate, API calls in a burst --------------
+if $INTAKE_ONLY; then
+  {
+    echo "lead-connector intake, $RUN, $(nproc) cores; command: bench/run.sh $*; JAVA_OPTS=${JAVA_OPTS:-(none)}; CONNECTOR_ARGS=${CONNECTOR_ARGS:-(none)}"
+    echo "connector: $CONN_INTAKE; RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
+    echo "baseline:  $BASE_INTAKE; RSS after $BASE_RSS MB; load $BASE_LOAD"
+    printf '%s\n' "${STARTUPS[@]}"
+  } | tee "$OUT/table.txt"
+  exit 0
+fi
+
+# --- 4. connector with WireMock CRMs: end to end at a steady rate, API calls in a burst --------------
 WPORT=$(free_port); WM=http://127.0.0.1:$WPORT
 # DataverseBatch (from the project's test classes) answers each part of a Dataverse $batch, which a
 # JSON stub cannot split
@@ -265,6 +326,8 @@ TABLE=$OUT/table.txt
     "marketo $(field marketo_p99_ms "$E2E"), dynamics $(field dynamics_p99_ms "$E2E")."
   echo "Lone leads: $(field delivered "$LONE") of $LONE_COUNT in all 3 CRMs; slowest per target (ms): salesforce" \
     "$(field salesforce_p99_ms "$LONE"), marketo $(field marketo_p99_ms "$LONE"), dynamics $(field dynamics_p99_ms "$LONE")."
+  echo "Start-up to ready by JVM setup (embedded defaults; the table's connector: $($PLAIN && echo 'java -jar, no options' || echo 'jvm.options + CDS, as the Dockerfile runs it')):"
+  printf '%s\n' "${STARTUPS[@]}"
   if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt"; fi
 } | tee "$TABLE"
 [ "$UNMATCHED" = 0 ] || log "WARNING: $UNMATCHED CRM requests matched no stub in bench/wiremock/mappings (see $OUT)"

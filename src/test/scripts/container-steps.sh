@@ -30,22 +30,32 @@ cleanup() {
 }
 trap cleanup EXIT
 chmod 755 "$APP"
-# COPY --from=build ... app.jar, COPY routes routes, COPY application.yaml application-azure.yaml ./
-cp "$JAR" "$APP/app.jar"
-while read -r -a parts; do
-  parts=("${parts[@]:1}")
-  dest=${parts[-1]}
-  unset 'parts[-1]'
-  if [[ ${parts[0]} == --from=* ]]; then cp "$JAR" "$APP/$dest"; continue; fi
-  for src in "${parts[@]}"; do cp -r "$src" "$APP/$dest"; done
-done < <(printf '%s\n' "$RUNTIME" | grep '^COPY ')
-for f in app.jar routes application.yaml application-azure.yaml; do [[ -e $APP/$f ]] || fail "/app/$f missing"; done
-mkdir "$APP/data"
-
-# ENV lines of the runtime stage, as docker run sets them
+# The runtime stage's COPY, ENV and RUN lines in their order, /app being $APP: COPY --from=build
+# ... app.jar is the packaged jar; ENV as docker run sets it; the RUN lines after the first COPY (the
+# application's own steps, such as the class-data sharing archive) run in $APP, as docker build
+# runs them in WORKDIR /app. The RUN lines before it install system packages and are left out.
+copied=false
 while IFS= read -r line; do
-  eval "export ${line#ENV }"
-done < <(printf '%s\n' "$RUNTIME" | grep '^ENV ')
+  case $line in
+    COPY\ *)
+      read -r -a parts <<<"$line"
+      parts=("${parts[@]:1}")
+      dest=${parts[-1]}
+      unset 'parts[-1]'
+      if [[ ${parts[0]} == --from=* ]]; then cp "$JAR" "$APP/$dest"
+      else for src in "${parts[@]}"; do cp -r "$src" "$APP/$dest"; done
+      fi
+      copied=true ;;
+    ENV\ *) eval "export ${line#ENV }" ;;
+    RUN\ *)
+      if $copied; then
+        (cd "$APP" && bash -euo pipefail -c "${line#RUN }") >>"$APP/build.log" 2>&1 \
+          || { tail -50 "$APP/build.log"; fail "RUN failed: ${line#RUN }"; }
+      fi ;;
+  esac
+done < <(printf '%s\n' "$RUNTIME" | sed -e ':a' -e '/\\$/N; s/\\\n//; ta')
+[[ -e $APP/data ]] || mkdir "$APP/data"
+for f in routes application.yaml application-azure.yaml; do [[ -e $APP/$f ]] || fail "/app/$f missing"; done
 
 free_port() {
   # below the ephemeral range, where no client connection of another process can take it meanwhile
@@ -77,7 +87,7 @@ until bash -c "$HEALTHCHECK" >/dev/null 2>&1; do
   (( SECONDS < deadline )) || { tail -50 "$APP/app.log"; fail "HEALTHCHECK never passed"; }
   sleep 1
 done
-grep -q "MaxRAMPercentage" "$APP/app.log" || fail "JAVA_TOOL_OPTIONS was not picked up"
+grep -q "Picked up JAVA_TOOL_OPTIONS" "$APP/app.log" || fail "JAVA_TOOL_OPTIONS was not picked up"
 
 answer=$(curl -fsS -H 'Content-Type: application/json' --data-binary @src/test/resources/fixtures/leads/azure-marketplace-ins.json \
   "http://127.0.0.1:$SERVER_PORT/leads")

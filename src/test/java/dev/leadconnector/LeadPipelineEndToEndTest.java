@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,16 @@ class LeadPipelineEndToEndTest {
     @AfterAll
     static void stop() {
         connector.close();
+    }
+
+    @Test
+    void theRoutesOfDisabledTargetsAndSourcesAreNotEvenCreated() {
+        CamelContext camel = connector.context().getBean(CamelContext.class);
+        assertThat(camel.getRoute("deliver-archive")).as("the one target enabled by default").isNotNull();
+        for (String off : List.of("deliver-salesforce", "salesforce-batch", "deliver-marketo", "deliver-dynamics",
+                "deliver-https", "deliver-azure-table", "source-azure-table")) {
+            assertThat(camel.getRoute(off)).as(off).isNull();
+        }
     }
 
     @Test

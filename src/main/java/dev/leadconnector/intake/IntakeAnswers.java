@@ -32,8 +32,9 @@ public class IntakeAnswers {
         this.mapper = mapper;
     }
 
-    public void accepted(Exchange exchange, String leadId) throws JsonProcessingException {
-        respond(exchange, 202, "application/json", new Accepted(leadId, "accepted"));
+    /** Called once the lead named by the leadId header is durably in the inbox. */
+    public void accepted(Exchange exchange) throws JsonProcessingException {
+        respond(exchange, 202, "application/json", new Accepted(exchange.getMessage().getHeader("leadId", String.class), "accepted"));
     }
 
     /** Called by the intake error handler with the exception that stopped the lead. */

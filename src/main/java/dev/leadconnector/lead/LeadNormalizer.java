@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +33,10 @@ public class LeadNormalizer {
     /** The intake URL's query parameter naming the offer (platform-http hands query parameters over as headers). */
     public static final String OFFER_PARAMETER = "offer";
 
+    /** The headers intake sets for the inbox file's name and the leads.received metric. */
+    static final String LEAD_ID = "leadId";
+    static final String LEAD_ACTION = "leadAction";
+
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -46,14 +51,23 @@ public class LeadNormalizer {
     }
 
     /**
-     * The canonical lead as JSON text, ready for the inbox. {@code offerParameter} is the intake URL's
-     * {@code ?offer=} (one URL per offer in Partner Center), for payloads that name no offer id.
+     * The canonical lead as JSON text, ready for the inbox; its id and action code go in the leadId and
+     * leadAction headers. {@code offerParameter} is the intake URL's {@code ?offer=} (one URL per offer
+     * in Partner Center), for payloads that name no offer id.
      */
     public String normalize(@Body ObjectNode payload,
                             @ExchangeProperty(MarketplacePayloadReader.ORIGINAL) JsonNode original,
-                            @Header(OFFER_PARAMETER) String offerParameter)
+                            @Header(OFFER_PARAMETER) String offerParameter, Message message)
             throws JsonProcessingException {
-        return mapper.writeValueAsString(toLead(payload, original, offerParameter));
+        Lead lead = toLead(payload, original, offerParameter);
+        message.setHeader(LEAD_ID, lead.id());
+        message.setHeader(LEAD_ACTION, lead.action());
+        return mapper.writeValueAsString(lead);
+    }
+
+    /** The canonical lead as JSON text. */
+    public String toJson(ObjectNode payload, JsonNode original) throws JsonProcessingException {
+        return mapper.writeValueAsString(toLead(payload, original));
     }
 
     /** The canonical lead of a payload whose keys are already canonical; {@code original} is kept verbatim. */

@@ -19,8 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * {@code leads.rejected{reason}}: every answer of the intake path other than 202, counted by the
  * status it got, whichever part of the connector refused it (the gate before the route, the route's
- * error handler, a token check). platform-http answers asynchronously, so the status is read when
- * the request is complete.
+ * error handler, a token check). An answer completed asynchronously is read when the request is
+ * complete.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -1,6 +1,5 @@
 package dev.leadconnector.metrics;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.TargetHealth;
 import dev.leadconnector.journal.LeadJournal;
@@ -53,17 +52,15 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     private final MeterRegistry registry;
     private final TargetHealth targetHealth;
     private final LeadJournal journal;
-    private final ObjectMapper mapper;
     private final String inboxUri;
     private CamelContext camelContext;
     private Endpoint inbox;
 
-    public LeadEvents(MeterRegistry registry, TargetHealth targetHealth, LeadJournal journal, ObjectMapper mapper,
+    public LeadEvents(MeterRegistry registry, TargetHealth targetHealth, LeadJournal journal,
                       InboxProbe inboxProbe, @Value("${leads.inbox.uri}") String inboxUri) {
         this.registry = registry;
         this.targetHealth = targetHealth;
         this.journal = journal;
-        this.mapper = mapper;
         this.inboxUri = inboxUri;
         Gauge.builder("leads.inbox.depth", inboxProbe, LeadEvents::depthOrNaN)
                 .description("Leads waiting in the inbox to be dispatched")
@@ -136,7 +133,7 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
             counter("leads.dead.lettered", "Leads parked in the dead-letter store",
                     "target", target, "action", action(exchange)).increment();
         } else if (INTAKE.equals(exchange.getFromRouteId()) && !exchange.isFailed() && endpoint == inbox()) {
-            counter("leads.received", "Leads accepted into the inbox", "action", actionInBody(exchange)).increment();
+            counter("leads.received", "Leads accepted into the inbox", "action", action(exchange)).increment();
         }
     }
 
@@ -165,15 +162,6 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     private static String action(Exchange exchange) {
         String action = exchange.getMessage().getHeader("leadAction", String.class);
         return action == null ? "unknown" : action;
-    }
-
-    /** Intake has the canonical lead as its body when it writes it to the inbox. */
-    private String actionInBody(Exchange exchange) {
-        try {
-            return mapper.readTree(exchange.getMessage().getBody(String.class)).path("action").asText("unknown");
-        } catch (Exception notJson) {
-            return "unknown";
-        }
     }
 
     private static double depthOrNaN(InboxProbe probe) {
