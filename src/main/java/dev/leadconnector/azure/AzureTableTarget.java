@@ -3,10 +3,13 @@ package dev.leadconnector.azure;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.lead.Lead;
+import dev.leadconnector.targets.batch.Ticket;
 import org.apache.camel.Body;
+import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -33,10 +36,15 @@ public class AzureTableTarget {
         this.table = table;
     }
 
-    /** Writes the lead (canonical JSON) as one entity, replacing the entity of an earlier delivery. */
-    public void upsert(@Body String leadJson) throws Exception {
+    /**
+     * Writes the lead (canonical JSON) as one entity, replacing the entity of an earlier delivery, and
+     * names the entity ({@code PartitionKey/RowKey}) in {@code crmRecordId} for the lead's journey.
+     */
+    public void upsert(@Body String leadJson, Message message) throws Exception {
         Lead lead = mapper.readValue(leadJson, Lead.class);
-        client().upsertEntityWithResponse(shape.toEntity(lead), TableEntityUpdateMode.REPLACE, null, null);
+        TableEntity entity = shape.toEntity(lead);
+        client().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
+        message.setHeader(Ticket.RECORD_ID, entity.getPartitionKey() + "/" + entity.getRowKey());
     }
 
     private TableClient client() {

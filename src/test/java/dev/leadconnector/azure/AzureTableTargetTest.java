@@ -13,6 +13,7 @@ import com.azure.data.tables.models.TableServiceException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadconnector.support.Azurite;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +78,15 @@ class AzureTableTargetTest {
         assertThat(entity.getProperty("LeadId")).isEqualTo(id);
         assertThat(entity.getProperty("Stage")).isEqualTo("initial-interest");
         assertThat(entity.getProperty("Test")).isEqualTo(false);
+
+        // the lead's journey names the entity it became
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode journey = json(ManagementClient.viewer(connector).get("/actuator/leads/" + id).body());
+            JsonNode target = StreamSupport.stream(journey.path("targets").spliterator(), false)
+                    .filter(t -> t.path("target").asText().equals("azure-table")).findFirst().orElseThrow();
+            assertThat(target.path("state").asText()).isEqualTo("delivered");
+            assertThat(target.path("recordId").asText()).isEqualTo("AzureMarketplace/" + id);
+        });
     }
 
     @Test
