@@ -44,6 +44,9 @@ abstract class DispatchRouteTestSupport {
     static void dataDir(DynamicPropertyRegistry registry) {
         Path dataDir = tempDir();
         registry.add("leads.data-dir", dataDir::toString);
+        // the intake servlet's name comes from it, and Camel registers servlets JVM-wide: the test
+        // classes' contexts stay cached side by side, so each needs a name of its own
+        registry.add("spring.application.name", () -> "lead-connector-" + dataDir.getFileName());
     }
 
     @Autowired
