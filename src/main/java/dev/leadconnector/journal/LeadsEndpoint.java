@@ -70,10 +70,21 @@ public class LeadsEndpoint {
         return "/actuator/leads/" + leadId;
     }
 
-    /** The CRM's link to a record, from {@code leads.targets.<name>.record-link} ({@code {id}} the record id). */
+    /**
+     * The CRM's link to a record, from {@code leads.targets.<name>.record-link} ({@code {id}} the record id);
+     * none when the template is empty or has an empty path segment (a setting it names is not set, such as
+     * HubSpot's portal-id).
+     */
     private String link(String target, String recordId) {
         TargetSettings settings = targets.get(target);
-        String template = settings == null ? null : settings.recordLink();
-        return template == null || template.isBlank() ? null : template.replace("{id}", recordId);
+        return recordLink(settings == null ? null : settings.recordLink(), recordId);
+    }
+
+    static String recordLink(String template, String recordId) {
+        if (template == null || template.isBlank()
+                || template.substring(template.indexOf("://") < 0 ? 0 : template.indexOf("://") + 3).contains("//")) {
+            return null;
+        }
+        return template.replace("{id}", recordId);
     }
 }

@@ -43,7 +43,8 @@ public class SalesforceCrm implements BatchedCrm {
     @ConfigurationProperties("leads.targets.salesforce")
     public record Settings(@DefaultValue("56.0") String apiVersion, @DefaultValue("") String offerField,
                            @DefaultValue("[not provided]") String missingLastName,
-                           @DefaultValue("[not provided]") String missingCompany) {
+                           @DefaultValue("[not provided]") String missingCompany,
+                           @DefaultValue("false") boolean countryPicklists) {
         public Settings {
             if (!offerField.isBlank() && !offerField.matches("[A-Za-z][A-Za-z0-9_]*")) {
                 throw new IllegalStateException("leads.targets.salesforce.offer-field must be a field API name, like "
@@ -119,12 +120,16 @@ public class SalesforceCrm implements BatchedCrm {
         return page.path("done").asBoolean(true) || next == null ? null : raw("GET", next, null);
     }
 
-    /** The mapping's own settings: the offer field, and what a new Lead without name or company gets. */
+    /**
+     * The mapping's own settings: the offer field, what a new Lead without name or company gets, and
+     * whether the org has State and Country picklists (CountryCode instead of Country).
+     */
     @Override
     public void beforeMapping(Message lead) {
         lead.setHeader("crmOfferField", offerField);
         lead.setHeader("crmMissingLastName", settings.missingLastName());
         lead.setHeader("crmMissingCompany", settings.missingCompany());
+        lead.setHeader("crmCountryPicklists", settings.countryPicklists());
     }
 
     /** The new Leads in one create, the known ones (each with its Id) in one update. */

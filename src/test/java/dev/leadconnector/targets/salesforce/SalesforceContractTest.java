@@ -56,6 +56,8 @@ class SalesforceContractTest extends BatchedCrmContract {
         salesforce.start();
         List<String> settings = new ArrayList<>(List.of(salesforce.settings()));
         settings.addAll(BatchedCrmContract.settings("salesforce"));
+        // an org with State and Country picklists (SalesforceTargetTest's connector keeps the default: Country)
+        settings.add("leads.targets.salesforce.country-picklists=true");
         connector = RunningConnector.start(dataDir, settings.toArray(String[]::new));
     }
 
@@ -164,6 +166,38 @@ class SalesforceContractTest extends BatchedCrmContract {
         assertThat(update.path("records").path(0).path("Id").asText()).isEqualTo("00Q5g00000Known");
         assertThat(update.path("records").path(0).path("attributes").path("type").asText()).isEqualTo("Lead");
         assertThat(update.path("records").path(0).path("Status").asText()).isEqualTo("Working - Contacted");
+    }
+
+    @org.junit.jupiter.api.Test
+    void withCountryPicklistsTheLeadCarriesTheIsoCodeAndNeverFreeText() {
+        String german = unique("picklist");
+        String nowhere = unique("picklist");
+        List<String> ids = Stream.of(new String[] {german, "Deutschland"}, new String[] {nowhere, "Atlantis"})
+                .map(lead -> RunningConnector.acceptedId(connector.postLead(leadFrom(lead[0], lead[1])))).toList();
+        dev.leadconnector.support.Bursts.awaitDelivered(connector, "salesforce", ids, Duration.ofSeconds(30));
+
+        assertThat(created(german)).isEqualTo(json("""
+                {"attributes": {"type": "Lead"}, "FirstName": "Avery", "LastName": "Quinn", "Company": "Fabrikam",
+                 "Email": "%s", "Phone": "14255550142", "Title": "Head of Platform", "CountryCode": "DE",
+                 "LeadSource": "AzureMarketplace", "Description": "Contoso Analytics Suite: clicked Get it now (AzureMarketplace INS)",
+                 "Status": "Working - Contacted"}""".formatted(german)));
+        // a country the connector does not recognise: no Country (free text the picklist refuses) and no CountryCode
+        assertThat(created(nowhere).has("Country")).isFalse();
+        assertThat(created(nowhere).has("CountryCode")).isFalse();
+        assertThat(created(nowhere).path("Email").asText()).isEqualTo(nowhere);
+    }
+
+    private static String leadFrom(String email, String country) {
+        com.fasterxml.jackson.databind.node.ObjectNode lead =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json(dev.leadconnector.support.TestLeads.lead(email, "INS"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) lead.get("UserDetails")).put("Country", country);
+        return lead.toString();
+    }
+
+    private static JsonNode created(String email) {
+        return salesforce.received().stream().filter(r -> r.method().equals("POST") && r.url().startsWith(COLLECTIONS))
+                .flatMap(r -> StreamSupport.stream(json(r.body()).path("records").spliterator(), false))
+                .filter(record -> email.equals(record.path("Email").asText())).findFirst().orElseThrow();
     }
 
     private static void once(String marker, ResponseDefinitionBuilder answer) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SalesforceCrmTest {
 
     static SalesforceCrm crm(String offerField) {
-        return new SalesforceCrm(new SalesforceCrm.Settings("56.0", offerField, "[np]", "[np]"), new ObjectMapper());
+        return new SalesforceCrm(new SalesforceCrm.Settings("56.0", offerField, "[np]", "[np]", false), new ObjectMapper());
     }
 
     static String soql(SalesforceCrm crm, String... leads) {
