@@ -49,7 +49,8 @@ class LeadPipelineEndToEndTest {
         CamelContext camel = connector.context().getBean(CamelContext.class);
         assertThat(camel.getRoute("deliver-archive")).as("the one target enabled by default").isNotNull();
         for (String off : List.of("deliver-salesforce", "salesforce-batch", "deliver-marketo", "deliver-dynamics",
-                "deliver-https", "deliver-azure-table", "source-azure-table")) {
+                "deliver-https", "deliver-azure-table", "source-azure-table",
+                "deliver-email", "email-batch", "deliver-teams", "deliver-slack")) {
             assertThat(camel.getRoute(off)).as(off).isNull();
         }
     }
