@@ -24,7 +24,7 @@ import org.apache.camel.Exchange;
  */
 public abstract class Notifier implements BatchedCrm {
 
-    /** The most leads one digest takes ({@code batch.size}); dispatch holds at most leads.inbox.max-in-flight anyway. */
+    /** The most leads one digest takes ({@code batch.size}); dispatch holds about leads.inbox.max-in-flight (500) at once. */
     public static final int MAX_DIGEST = 1000;
 
     private final String name;

@@ -181,8 +181,9 @@ class NotificationTargetsTest {
         messages.forEach((channel, sent) -> {
             Set<String> named = new HashSet<>();
             ids.stream().filter(id -> sent.stream().anyMatch(m -> m.contains(id))).forEach(named::add);
-            System.out.printf("%s: %d leads in %d messages, listing %s in full%n", channel, ids.size(), sent.size(),
-                    sent.stream().map(m -> String.valueOf(count(m, marker + "-"))).toList());
+            System.out.printf("%s: %d leads in %d messages, naming %s leads, listing %s in full%n", channel, ids.size(),
+                    sent.size(), sent.stream().map(m -> ids.stream().filter(m::contains).count()).toList(),
+                    sent.stream().map(m -> count(m, marker + "-")).toList());
             assertThat(sent).as(channel + ": a handful of messages").hasSizeBetween(1, 5);
             assertThat(named).as(channel + ": every lead in one of them").hasSameSizeAs(ids);
             assertThat(sent).as(channel + ": at most digest-max (20) listed in full per message")
