@@ -50,7 +50,8 @@ class LeadPipelineEndToEndTest {
         assertThat(camel.getRoute("deliver-archive")).as("the one target enabled by default").isNotNull();
         for (String off : List.of("deliver-salesforce", "salesforce-batch", "deliver-marketo", "deliver-dynamics",
                 "deliver-https", "deliver-azure-table", "source-azure-table",
-                "deliver-hubspot", "hubspot-batch", "hubspot-call")) {
+                "deliver-hubspot", "hubspot-batch", "hubspot-call",
+                "deliver-email", "email-batch", "deliver-teams", "deliver-slack")) {
             assertThat(camel.getRoute(off)).as(off).isNull();
         }
     }

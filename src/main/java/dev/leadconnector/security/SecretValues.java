@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The secret values the settings hold (passwords, tokens, client secrets, connection strings and
- * their keys, the https target's headers, a URL's {@code sig=}), so that every text that leaves the
+ * their keys, the https target's headers, a URL's {@code sig=} and token-like path segments), so that every text that leaves the
  * connector can have them taken out: a log line, a dead letter's error, a validate answer. A CRM or
  * receiver that echoes the request it got puts them into its error text. Values shorter than
  * {@value #MIN_LENGTH} characters are not taken out (they would blank ordinary words).
@@ -34,6 +34,8 @@ public class SecretValues {
                     + "|\\.headers\\.).*");
     /** Settings holding a URL, whose query may carry a secret (a flow's sig=...). */
     private static final Pattern URL_SETTING = Pattern.compile(".*(url|uri|endpoint)");
+    /** A URL's path segment that looks like a token (20 or more letters and digits, both): a webhook's secret. */
+    private static final Pattern SECRET_PATH_SEGMENT = Pattern.compile("(?=.*\\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{20,}");
     /** Settings that name a secret's place or kind, not the secret. */
     private static final Pattern NOT_SECRET = Pattern.compile(".*(file|path|dir|directory|enabled|username|type)");
     /** Query parameters and connection-string parts that carry secrets. */
@@ -86,6 +88,14 @@ public class SecretValues {
                 }
                 if (uri.getRawQuery() != null) {
                     parts(uri.getRawQuery(), "&", found);
+                }
+                // a webhook whose path is its secret (Slack's /services/T…/B…/<token>)
+                if (uri.getRawPath() != null && uri.getScheme() != null && uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http")) {
+                    for (String segment : uri.getRawPath().split("/")) {
+                        if (SECRET_PATH_SEGMENT.matcher(segment).matches()) {
+                            add(segment, found);
+                        }
+                    }
                 }
             } catch (IllegalArgumentException notAUri) {
                 // not a URL after all: nothing to find in it

@@ -23,9 +23,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The targets' mappings, {@code <leads.routes.mappings>/<target>.jslt} (JSLT: {@code .} is the canonical
- * lead, {@code $headers} the lead's headers), compiled once. With {@code leads.routes.reload} on, a saved
- * edit is used from the next lead on and the log says so; an edit that does not compile is refused with
- * its error, and the mapping compiled before stays in use.
+ * lead, {@code $headers} the lead's headers), compiled once; a target whose
+ * {@code leads.targets.<name>.mapping} names another mapping uses that one (the notification targets share
+ * {@code notification.jslt}). With {@code leads.routes.reload} on, a saved edit is used from the next lead
+ * on and the log says so; an edit that does not compile is refused with its error, and the mapping
+ * compiled before stays in use.
  */
 @Component("mappings")
 public class Mappings {
@@ -37,24 +39,31 @@ public class Mappings {
 
     private final Path directory;
     private final boolean reload;
+    private final RoutingSettings settings;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, FileTime> refused = new ConcurrentHashMap<>();
 
     public Mappings(@Value("${leads.routes.mappings:routes/mappings}") Path directory,
-                    @Value("${leads.routes.reload:false}") boolean reload) {
+                    @Value("${leads.routes.reload:false}") boolean reload, RoutingSettings settings) {
         this.directory = directory;
         this.reload = reload;
+        this.settings = settings;
     }
 
     /** The target's mapping applied to the lead (JSON text), as JSON text. */
     public String map(String target, @Body String lead, @Headers Map<String, Object> headers) throws IOException {
+        String own = settings.target(target).mapping();
+        return apply(own == null || own.isBlank() ? target : own, lead, headers);
+    }
+
+    private String apply(String mapping, String lead, Map<String, Object> headers) throws IOException {
         ObjectNode variables = JSON.createObjectNode();
         headers.forEach((name, value) -> {
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
                 variables.set(name, JSON.valueToTree(value));
             }
         });
-        JsonNode mapped = expression(target).apply(Map.of("headers", variables), JSON.readTree(lead));
+        JsonNode mapped = expression(mapping).apply(Map.of("headers", variables), JSON.readTree(lead));
         return JSON.writeValueAsString(mapped);
     }
 

@@ -5,6 +5,7 @@ import dev.leadconnector.delivery.RetrySettings;
 import dev.leadconnector.targets.batch.BatchSettings;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -20,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param circuitBreaker its own circuit breaker settings; a key left out takes {@code leads.circuit-breaker}'s
  * @param batch how a target that sends batches fills them (Salesforce, Marketo, Dynamics)
  * @param recordLink the CRM's link to a record ({@code {id}}: the record id) that a lead's journey shows
+ * @param mapping the mapping a lead is made into for this target, {@code <leads.routes.mappings>/<mapping>.jslt}
+ *                (left out: the target's name; the notification targets share {@code notification})
  */
 public record TargetSettings(
         @DefaultValue("false") boolean enabled,
@@ -30,8 +33,18 @@ public record TargetSettings(
         RetrySettings retry,
         BreakerSettings circuitBreaker,
         BatchSettings batch,
-        String recordLink) {
+        String recordLink,
+        String mapping) {
 
+    /** The settings without a mapping of their own (the target's name). */
+    public TargetSettings(boolean enabled, List<String> actions, List<String> offers, boolean sales,
+                          Map<String, String> stages, RetrySettings retry, BreakerSettings circuitBreaker,
+                          BatchSettings batch, String recordLink) {
+        this(enabled, actions, offers, sales, stages, retry, circuitBreaker, batch, recordLink, null);
+    }
+
+    /** The one Spring Boot binds (a record with two constructors needs to say which). */
+    @ConstructorBinding
     public TargetSettings {
         offers = offers == null ? List.of() : offers.stream().map(String::trim).filter(o -> !o.isEmpty()).toList();
         stages = stages == null ? Map.of() : Map.copyOf(stages);

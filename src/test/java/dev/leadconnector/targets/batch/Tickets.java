@@ -16,6 +16,17 @@ public final class Tickets {
         return new Ticket(exchange, doneSync -> { });
     }
 
+    /** A ticket whose lead is already mapped to this record (JSON text). */
+    public static Ticket mapped(String record) {
+        Ticket ticket = of("{}");
+        try {
+            ticket.record(new com.fasterxml.jackson.databind.ObjectMapper().readTree(record));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ticket;
+    }
+
     /** The same, as found by the lookup under this record id. */
     public static Ticket found(String lead, String recordId) {
         Ticket ticket = of(lead);

@@ -1,0 +1,69 @@
+package dev.leadconnector.targets.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadconnector.targets.batch.CrmCall;
+import java.nio.charset.StandardCharsets;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.stereotype.Component;
+
+/**
+ * Target "teams" (routes/deliver-teams.camel.yaml): an Adaptive Card posted to a Teams Workflows
+ * "When a Teams webhook request is received" URL: {@code {"type":"message","attachments":[{"contentType":
+ * "application/vnd.microsoft.card.adaptive","content":{"type":"AdaptiveCard","version":"1.4","body":[...]}}]}}
+ * with a title, each lead listed as a headline and a FactSet, and the rest counted and named by id. A
+ * message stays under Teams' 28 KB; a larger digest goes as several cards. The flow answers 202; 429 (Teams
+ * takes about 4 requests a second) carries Retry-After.
+ */
+@Component
+public class TeamsNotifier extends Notifier {
+
+    /** Teams refuses messages above about 28 KB: a margin under 28 * 1024 bytes. */
+    static final int MAX_BYTES = 28_000;
+
+    /** {@code leads.targets.teams.*}: the target's own settings. */
+    @ConfigurationProperties("leads.targets.teams")
+    public record Settings(@DefaultValue("") String url, @DefaultValue("20") int digestMax) {}
+
+    private final Settings settings;
+    private final ObjectMapper mapper;
+
+    public TeamsNotifier(Settings settings, ObjectMapper mapper) {
+        super("teams", settings.digestMax());
+        this.settings = settings;
+        this.mapper = mapper;
+    }
+
+    @Override
+    protected CrmCall message(Digest digest) {
+        ObjectNode message = mapper.createObjectNode().put("type", "message");
+        ObjectNode attachment = message.putArray("attachments").addObject()
+                .put("contentType", "application/vnd.microsoft.card.adaptive");
+        ObjectNode card = attachment.putObject("content")
+                .put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json")
+                .put("type", "AdaptiveCard").put("version", "1.4");
+        ArrayNode body = card.putArray("body");
+        text(body, digest.title()).put("size", "Medium").put("weight", "Bolder");
+        for (Notification lead : digest.listed()) {
+            text(body, lead.headline()).put("weight", "Bolder").put("separator", true);
+            ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
+            lead.facts().forEach((fact, value) -> facts.addObject().put("title", fact).put("value", value));
+        }
+        if (!digest.rest().isEmpty()) {
+            text(body, digest.restSummary()).put("separator", true);
+            text(body, "Lead ids: " + String.join(", ", digest.restIds())).put("size", "Small").put("isSubtle", true);
+        }
+        return webhook(settings.url(), message.toString());
+    }
+
+    @Override
+    protected boolean fits(CrmCall message) {
+        return message.body().getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+    }
+
+    private static ObjectNode text(ArrayNode body, String text) {
+        return body.addObject().put("type", "TextBlock").put("text", text).put("wrap", true);
+    }
+}
