@@ -208,6 +208,35 @@ class HostileInputTest {
                 .queryForObject("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED", Integer.class)).isPositive();
     }
 
+    /**
+     * A sender that retries before its first try was answered: the same lead, many times at once,
+     * while dispatch takes and deletes the inbox file of the copies before. Each copy is written
+     * over the last (one inbox file per lead id), and none may be refused for the race.
+     */
+    @Test
+    void theSameLeadFromManyClientsAtOnceIsAcceptedEveryTime() throws Exception {
+        byte[] lead = Fixtures.lead("appsource-do-not-contact.json").getBytes(StandardCharsets.UTF_8);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                answers.add(clients.submit(() -> connector.send(HttpRequest.newBuilder(connector.uri("/leads"))
+                        .header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofByteArray(lead)))));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                ids.add(RunningConnector.acceptedId(response));
+            }
+            assertThat(ids).containsOnly(ids.get(0));
+            connector.awaitArchived(ids.get(0));
+            connector.awaitInboxDrained();
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void randomMutationsOfTheFixturesNeverGetA5xxOrAStackTrace() throws Exception {
         int mutations = Integer.getInteger("leads.mutations", 10_000);

@@ -57,7 +57,7 @@ public final class RunningConnector implements AutoCloseable {
                 "server.address=127.0.0.1",
                 "management.server.address=127.0.0.1",
                 "leads.data-dir=" + dataDir.toAbsolutePath(),
-                "leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&delay=50"
+                "leads.inbox.uri=file:" + dataDir.toAbsolutePath() + "/inbox?delete=true&tempPrefix=.inflight-&fileExist=TryRename&delay=50"
                         + "&chmod=600&chmodDirectory=700"
                         + "&readLock=idempotent&idempotentRepository=#inboxReadLocks&readLockRemoveOnCommit=true"
                         + "&readLockIdempotentReleaseDelay=2000&readLockIdempotentReleaseAsync=true")) {
