@@ -1,0 +1,359 @@
+package dev.leadconnector.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * What makes a lead in the file inbox survive a power cut before its 202 is sent, at the cost of
+ * one fsync shared by every request in flight instead of two per lead.
+ *
+ * <p>Camel's file producer leaves a lead's inbox file in the page cache, which outlives a killed
+ * process but not a lost machine. After that write, intake appends the lead to this write-ahead
+ * log (one line per lead in a segment file beside the inbox) and forces the log by
+ * {@linkplain GroupCommit group commit}: the 202 waits for its own line to be on disk, and
+ * concurrent requests share the fsync. A segment is closed after a second and deleted once every
+ * lead in it has left the inbox (dispatch deletes a lead's file once every target has it); a lead
+ * still there a minute later has its file forced, so no segment lives longer than that.
+ *
+ * <p>At start-up, before dispatch reads the inbox, the segments left behind are read. Each names
+ * the machine's boot it was written in: after a crash of the process alone, the page cache kept
+ * every inbox file and the segments are only pruned as above; after the machine restarted, every
+ * logged lead whose inbox file is missing or not whole is written to the inbox again (dispatch's
+ * de-duplication drops those that were already delivered). Other inboxes (a queue) are durable once
+ * they answered: then this is a no-op.
+ */
+@Component("inboxLog")
+public class InboxLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxLog.class);
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    /** A segment takes leads this long, then a new one starts. */
+    static final Duration SEGMENT_AGE = Duration.ofSeconds(1);
+    /** A closed segment whose leads are still in the inbox this long after has their files forced. */
+    static final Duration FORCE_AFTER = Duration.ofMinutes(1);
+    private static final Set<StandardOpenOption> APPEND_NEW =
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    private static final Set<StandardOpenOption> REWRITE =
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<?> OWNER_ONLY_FOLDER = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final Path inbox;
+    private final Path logDir;
+    private final String boot;
+    private final ConcurrentLinkedQueue<Segment> closed = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService pruner;
+    private Segment active;
+    private long segments;
+
+    @Autowired
+    public InboxLog(@Value("${leads.inbox.send-uri}") String sendUri, ObjectMapper mapper) throws IOException {
+        this(fileInbox(sendUri), mapper, Clock.systemUTC(), bootId());
+    }
+
+    InboxLog(Path inbox, ObjectMapper mapper, Clock clock, String boot) throws IOException {
+        this.mapper = mapper;
+        this.clock = clock;
+        this.inbox = inbox;
+        this.boot = boot;
+        if (inbox == null) {
+            logDir = null;
+            pruner = null;
+            return;
+        }
+        logDir = inbox.resolveSibling(inbox.getFileName() + "-log");
+        Files.createDirectories(inbox, OWNER_ONLY_FOLDER);
+        Files.createDirectories(logDir, OWNER_ONLY_FOLDER);
+        recover();
+        pruner = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "inbox-log-pruner");
+            thread.setDaemon(true);
+            return thread;
+        });
+        pruner.scheduleWithFixedDelay(this::pruneQuietly, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** The folder of a {@code file:} inbox URI, or null for any other inbox. */
+    static Path fileInbox(String uri) {
+        if (!uri.startsWith("file:")) {
+            return null;
+        }
+        int query = uri.indexOf('?');
+        return Path.of(uri.substring("file:".length(), query < 0 ? uri.length() : query)).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Called once the lead is in the inbox: returns when its line in the log is on disk.
+     *
+     * @param written the file Camel's file producer wrote (absent for other inboxes)
+     */
+    public void commit(@Header(Exchange.FILE_NAME_PRODUCED) String written, @Body String lead) throws IOException {
+        if (written == null || inbox == null) {
+            return;
+        }
+        String file = Path.of(written).getFileName().toString();
+        ObjectNode record = mapper.createObjectNode().put("file", file).put("lead", lead);
+        byte[] line = (mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        Segment segment;
+        synchronized (this) {
+            if (active == null) {
+                active = newSegment();
+            }
+            segment = active;
+            try {
+                segment.append(line, file);
+            } catch (IOException e) {
+                retire(); // a line cut short must not run into the next lead's
+                throw e;
+            }
+        }
+        try {
+            segment.commit.sync();
+        } finally {
+            segment.pending.decrementAndGet();
+        }
+    }
+
+    private Segment newSegment() throws IOException {
+        Path path = logDir.resolve(String.format("%d-%06d.log", clock.millis(), ++segments));
+        FileChannel channel = FileChannel.open(path, APPEND_NEW, OWNER_ONLY);
+        Segment segment = new Segment(path, channel, clock.instant());
+        segment.write((mapper.writeValueAsString(mapper.createObjectNode().put("boot", boot)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        force(logDir); // the new segment's name is durable before any lead counts on it
+        return segment;
+    }
+
+    /** Under the log's lock: the active segment takes no more leads. */
+    private void retire() {
+        active.closedAt = clock.instant();
+        closed.add(active);
+        active = null;
+    }
+
+    /** Closes the active segment once it is old enough, deletes closed ones no lead needs. */
+    void prune() throws IOException {
+        synchronized (this) {
+            if (active != null && !active.files.isEmpty()
+                    && !active.opened.plus(SEGMENT_AGE).isAfter(clock.instant())) {
+                retire();
+            }
+        }
+        for (Segment segment : closed) {
+            if (segment.pending.get() > 0) {
+                continue;
+            }
+            boolean old = !segment.closedAt.plus(FORCE_AFTER).isAfter(clock.instant());
+            if (old) {
+                forceInboxFiles(segment.files);
+            } else if (segment.files.stream().anyMatch(file -> Files.exists(inbox.resolve(file)))) {
+                continue;
+            }
+            segment.channel.close();
+            Files.deleteIfExists(segment.path);
+            closed.remove(segment);
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            prune();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Inbox log: pruning failed, tried again shortly: {}", e.toString());
+        }
+    }
+
+    private void forceInboxFiles(List<String> files) throws IOException {
+        for (String file : files) {
+            try {
+                force(inbox.resolve(file));
+            } catch (NoSuchFileException gone) {
+                // dispatch has handled it meanwhile
+            }
+        }
+        force(inbox);
+    }
+
+    /** The segments a previous run left: restored after a machine restart, else pruned as usual. */
+    private void recover() throws IOException {
+        List<Path> left;
+        try (Stream<Path> list = Files.list(logDir)) {
+            left = list.filter(path -> path.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+        int restored = 0;
+        for (Path path : left) {
+            Map<String, String> leads = new LinkedHashMap<>();
+            String writtenIn = read(path, leads);
+            if (boot.equals(writtenIn)) {
+                // the same boot: the page cache kept the inbox files, prune as any closed segment
+                Segment segment = new Segment(path, FileChannel.open(path, StandardOpenOption.READ), clock.instant());
+                segment.files.addAll(leads.keySet());
+                segment.closedAt = clock.instant();
+                closed.add(segment);
+                continue;
+            }
+            for (Map.Entry<String, String> lead : leads.entrySet()) {
+                if (restore(lead.getKey(), lead.getValue())) {
+                    restored++;
+                }
+            }
+            force(inbox);
+            Files.delete(path);
+        }
+        if (restored > 0) {
+            LOG.warn("Inbox log: {} accepted leads were missing from the inbox after the machine restarted and were put back", restored);
+        }
+    }
+
+    /** The boot a segment was written in, and its leads by inbox file name (the last line for a file wins). */
+    private String read(Path path, Map<String, String> leads) throws IOException {
+        String writtenIn = null;
+        int unreadable = 0;
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            try {
+                JsonNode record = mapper.readTree(line);
+                if (record.hasNonNull("boot")) {
+                    writtenIn = record.get("boot").asText();
+                } else if (record.hasNonNull("file") && record.hasNonNull("lead")) {
+                    leads.put(record.get("file").asText(), record.get("lead").asText());
+                } else {
+                    unreadable++;
+                }
+            } catch (IOException | RuntimeException torn) {
+                unreadable++; // a line cut short by the crash was never answered 202
+            }
+        }
+        if (unreadable > 0) {
+            LOG.warn("Inbox log: {} unreadable lines in {} skipped", unreadable, path.getFileName());
+        }
+        return writtenIn;
+    }
+
+    /** Writes a logged lead to the inbox again unless its file is there and whole. */
+    private boolean restore(String file, String lead) throws IOException {
+        Path target = inbox.resolve(file).normalize();
+        if (!inbox.equals(target.getParent())) {
+            return false; // not a name this log writes
+        }
+        byte[] bytes = lead.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (Arrays.equals(Files.readAllBytes(target), bytes)) {
+                return false;
+            }
+        } catch (NoSuchFileException missing) {
+            // put it back below
+        }
+        Path temp = inbox.resolve(".inflight-" + file);
+        try (FileChannel channel = FileChannel.open(temp, REWRITE, OWNER_ONLY)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return true;
+    }
+
+    @PreDestroy
+    void close() throws IOException {
+        if (pruner == null) {
+            return;
+        }
+        pruner.shutdownNow();
+        synchronized (this) {
+            if (active != null) {
+                active.channel.close();
+                active = null;
+            }
+        }
+        for (Segment segment : closed) {
+            segment.channel.close();
+        }
+    }
+
+    static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    static String bootId() {
+        try {
+            return Files.readString(BOOT_ID).trim();
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown-" + System.nanoTime(); // no way to tell a restart: restore every time
+        }
+    }
+
+    /** One log file: its channel, the inbox files of its leads, and the requests still waiting on its force. */
+    private static final class Segment {
+        final Path path;
+        final FileChannel channel;
+        final Instant opened;
+        final List<String> files = new ArrayList<>();
+        final AtomicInteger pending = new AtomicInteger();
+        final GroupCommit commit;
+        volatile Instant closedAt;
+
+        Segment(Path path, FileChannel channel, Instant opened) {
+            this.path = path;
+            this.channel = channel;
+            this.opened = opened;
+            this.commit = new GroupCommit(() -> channel.force(false));
+        }
+
+        /** Under the log's lock. */
+        void append(byte[] line, String file) throws IOException {
+            write(line);
+            files.add(file);
+            pending.incrementAndGet();
+        }
+
+        void write(byte[] bytes) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+    }
+}
