@@ -27,9 +27,10 @@ public class LeadIdInMdc implements UnitOfWorkFactory {
     @Override
     public void afterPropertiesConfigured(CamelContext context) {
         inflightRepository = context.getInflightRepository();
-        // leadId is ours: Camel carries it over when a lead continues on another thread
+        // leadId needs no keys pattern: it is put again from the header before every step, on
+        // whichever thread runs it (a pattern costs a regex per MDC key at every step)
         String pattern = context.getMDCLoggingKeysPattern();
-        keysPattern = pattern == null || pattern.isBlank() ? KEY : pattern;
+        keysPattern = pattern == null || pattern.isBlank() ? null : pattern;
         allowUseOriginalMessage = Boolean.TRUE.equals(context.isAllowUseOriginalMessage());
         useBreadcrumb = Boolean.TRUE.equals(context.isUseBreadcrumb());
     }
