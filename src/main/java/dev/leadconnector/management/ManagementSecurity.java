@@ -84,7 +84,7 @@ public class ManagementSecurity {
         RequestMatcher loginForm = path(HttpMethod.POST, "/login");
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Strict"));
-        http.securityMatcher(new OrRequestMatcher(onManagementPort(environment), EndpointRequest.toAnyEndpoint()))
+        http.securityMatcher(new ManagementRequests(environment))
                 .authenticationManager(logins)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
@@ -211,8 +211,41 @@ public class ManagementSecurity {
      * Requests that arrive on the management port, when it is a port of its own (the actual port is
      * known only once the server runs, so it is looked up per request).
      */
-    private static RequestMatcher onManagementPort(Environment environment) {
-        return request -> String.valueOf(request.getLocalPort()).equals(environment.getProperty("local.management.port"));
+    /**
+     * The management port's requests, or the actuator's when it shares the lead port. The port is
+     * read once known: an environment lookup on every request of the lead port cost more than the
+     * rest of its security chain.
+     */
+    static final class ManagementRequests implements RequestMatcher {
+        private final Environment environment;
+        private final boolean ownPort;
+        private final RequestMatcher endpoints = EndpointRequest.toAnyEndpoint();
+        private volatile int port = -1;
+
+        ManagementRequests(Environment environment) {
+            this.environment = environment;
+            String management = environment.getProperty("management.server.port");
+            // 0 is a port of its own, picked at random (as the tests do for both)
+            this.ownPort = management != null
+                    && (management.equals("0") || !management.equals(environment.getProperty("server.port", "8080")));
+        }
+
+        @Override
+        public boolean matches(HttpServletRequest request) {
+            if (!ownPort) {
+                return endpoints.matches(request);
+            }
+            int known = port;
+            if (known < 0) {
+                String started = environment.getProperty("local.management.port");
+                if (started == null) {
+                    return endpoints.matches(request); // a request before the port is published
+                }
+                known = Integer.parseInt(started);
+                port = known;
+            }
+            return request.getLocalPort() == known;
+        }
     }
 
     /**
