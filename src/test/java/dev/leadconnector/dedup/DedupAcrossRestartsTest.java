@@ -8,8 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.RunningConnector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,37 @@ class DedupAcrossRestartsTest {
         }
         try (RunningConnector second = RunningConnector.start(dataDir)) {
             assertThat(second.awaitArchived(id).path("action").asText()).isEqualTo("Create");
+        }
+    }
+
+    /**
+     * A power cut plays out as: the inbox files the page cache held are gone or cut short, and the
+     * inbox log's segments were written in an earlier boot of the machine.
+     */
+    @Test
+    void leadsWhoseInboxFilesTheMachineLostAreDeliveredAfterItRestarts() throws Exception {
+        List<String> ids = new ArrayList<>();
+        Path log = dataDir.resolve("inbox-log");
+        try (RunningConnector first = RunningConnector.start(dataDir)) {
+            first.context().getBean(CamelContext.class).getRouteController().stopRoute("lead-dispatch");
+            for (String fixture : List.of("azure-portal-create.json", "test-drive-start.json", "azure-marketplace-ins.json")) {
+                ids.add(acceptedId(first.postLead(Fixtures.lead(fixture))));
+            }
+            assertThat(files(first.inbox())).hasSize(3);
+            assertThat(files(log)).isNotEmpty();
+        }
+        Files.delete(dataDir.resolve("inbox").resolve(ids.get(0) + ".json"));
+        Files.writeString(dataDir.resolve("inbox").resolve(ids.get(1) + ".json"), "");
+        for (Path segment : files(log)) {
+            Files.writeString(segment, Files.readString(segment).replaceFirst("\\{\"boot\":\"[^\"]*\"", "{\"boot\":\"an-earlier-boot\""));
+        }
+
+        try (RunningConnector second = RunningConnector.start(dataDir)) {
+            for (String id : ids) {
+                assertThat(second.awaitArchived(id).path("id").asText()).isEqualTo(id);
+            }
+            second.awaitInboxDrained();
+            await().atMost(Duration.ofSeconds(20)).until(() -> files(log).isEmpty());
         }
     }
 
