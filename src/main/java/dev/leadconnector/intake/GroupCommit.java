@@ -6,7 +6,9 @@ import java.io.IOException;
  * Group commit: a caller asks for a force after its write; if a force is running, which may have
  * started before that write, it waits for it and then for the next one, which one of the waiting
  * callers runs for all of them. So concurrent writers share one fsync, and each returns only once
- * a force that started after its own write has finished.
+ * a force that started after its own write has finished. A failed force is final: after it, every
+ * call fails (on Linux a second fsync can succeed after the kernel dropped the pages the first could
+ * not write).
  */
 final class GroupCommit {
 
@@ -19,6 +21,7 @@ final class GroupCommit {
     private long requested;
     private long synced;
     private boolean running;
+    private IOException failed;
 
     GroupCommit(Force force) {
         this.force = force;
@@ -35,6 +38,9 @@ final class GroupCommit {
             if (synced >= mine) {
                 return;
             }
+            if (failed != null) {
+                throw new IOException("an earlier force failed: " + failed.getMessage(), failed);
+            }
             running = true;
             covered = requested;
         }
@@ -42,6 +48,11 @@ final class GroupCommit {
         try {
             force.run();
             done = true;
+        } catch (IOException e) {
+            synchronized (this) {
+                failed = e;
+            }
+            throw e;
         } finally {
             synchronized (this) {
                 running = false;

@@ -49,8 +49,11 @@ import org.springframework.stereotype.Component;
  * log (one line per lead in a segment file beside the inbox) and forces the log by
  * {@linkplain GroupCommit group commit}: the 202 waits for its own line to be on disk, and
  * concurrent requests share the fsync. A segment is closed after a second and deleted once every
- * lead in it has left the inbox (dispatch deletes a lead's file once every target has it); a lead
- * still there a minute later has its file forced, so no segment lives longer than that.
+ * lead in it has left the inbox (dispatch deletes a lead's file once every target has it) and
+ * {@link #KEEP_FOR} has passed, which covers the kernel's write-back of what file targets (the
+ * archive, the dead-letter store) wrote for those leads; a lead still in the inbox a minute later
+ * has its file forced, so no segment lives longer than that. A failed force is final: the segment
+ * takes no more leads and is kept.
  *
  * <p>At start-up, before dispatch reads the inbox, the segments left behind are read. Each names
  * the machine's boot it was written in: after a crash of the process alone, the page cache kept
@@ -66,6 +69,11 @@ public class InboxLog {
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     /** A segment takes leads this long, then a new one starts. */
     static final Duration SEGMENT_AGE = Duration.ofSeconds(1);
+    /**
+     * A closed segment is kept at least this long: the kernel writes dirty pages back within 30 s
+     * (vm.dirty_expire_centisecs), so a file target's copy of its leads is on disk by then.
+     */
+    static final Duration KEEP_FOR = Duration.ofSeconds(35);
     /** A closed segment whose leads are still in the inbox this long after has their files forced. */
     static final Duration FORCE_AFTER = Duration.ofMinutes(1);
     private static final Set<StandardOpenOption> APPEND_NEW =
@@ -75,7 +83,8 @@ public class InboxLog {
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<?> OWNER_ONLY_FOLDER = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
-    private final ObjectMapper mapper;
+    /** Its own: the application's mapper may be set to indent, and a record is one line. */
+    private final ObjectMapper mapper = new ObjectMapper();
     private final Clock clock;
     private final Path inbox;
     private final Path logDir;
@@ -84,14 +93,15 @@ public class InboxLog {
     private final ScheduledExecutorService pruner;
     private Segment active;
     private long segments;
+    private boolean stopped;
 
     @Autowired
-    public InboxLog(@Value("${leads.inbox.send-uri}") String sendUri, ObjectMapper mapper) throws IOException {
-        this(fileInbox(sendUri), mapper, Clock.systemUTC(), bootId());
+    public InboxLog(@Value("${leads.inbox.send-uri}") String sendUri) throws IOException {
+        this(fileInbox(sendUri), Clock.systemUTC(), bootId(), true);
     }
 
-    InboxLog(Path inbox, ObjectMapper mapper, Clock clock, String boot) throws IOException {
-        this.mapper = mapper;
+    /** {@code scheduled}: prune every half second on a thread of its own (tests call {@link #prune()}). */
+    InboxLog(Path inbox, Clock clock, String boot, boolean scheduled) throws IOException {
         this.clock = clock;
         this.inbox = inbox;
         this.boot = boot;
@@ -103,7 +113,12 @@ public class InboxLog {
         logDir = inbox.resolveSibling(inbox.getFileName() + "-log");
         Files.createDirectories(inbox, OWNER_ONLY_FOLDER);
         Files.createDirectories(logDir, OWNER_ONLY_FOLDER);
+        force(logDir.getParent()); // the two folders' own names
         recover();
+        if (!scheduled) {
+            pruner = null;
+            return;
+        }
         pruner = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "inbox-log-pruner");
             thread.setDaemon(true);
@@ -118,7 +133,11 @@ public class InboxLog {
             return null;
         }
         int query = uri.indexOf('?');
-        return Path.of(uri.substring("file:".length(), query < 0 ? uri.length() : query)).toAbsolutePath().normalize();
+        String path = uri.substring("file:".length(), query < 0 ? uri.length() : query);
+        if (path.startsWith("//")) {
+            path = path.substring(2); // as Camel reads it: file://data/inbox is relative, file:///data absolute
+        }
+        return Path.of(path).toAbsolutePath().normalize();
     }
 
     /**
@@ -127,14 +146,22 @@ public class InboxLog {
      * @param written the file Camel's file producer wrote (absent for other inboxes)
      */
     public void commit(@Header(Exchange.FILE_NAME_PRODUCED) String written, @Body String lead) throws IOException {
-        if (written == null || inbox == null) {
+        if (inbox == null) {
             return;
         }
-        String file = Path.of(written).getFileName().toString();
+        Path target = written == null ? null : Path.of(written).toAbsolutePath().normalize();
+        if (target == null || !inbox.equals(target.getParent())) {
+            // the inbox log must describe the inbox it restores: fail the lead rather than a false 202
+            throw new IOException("the inbox wrote " + written + ", not a file in " + inbox);
+        }
+        String file = target.getFileName().toString();
         ObjectNode record = mapper.createObjectNode().put("file", file).put("lead", lead);
         byte[] line = (mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
         Segment segment;
         synchronized (this) {
+            if (stopped) {
+                throw new IOException("the inbox log is closed: the connector is stopping");
+            }
             if (active == null) {
                 active = newSegment();
             }
@@ -148,6 +175,14 @@ public class InboxLog {
         }
         try {
             segment.commit.sync();
+        } catch (IOException failed) {
+            synchronized (this) {
+                if (active == segment) {
+                    retire(); // a failed force is final: later leads go to a new segment
+                }
+            }
+            segment.keep = true;
+            throw failed;
         } finally {
             segment.pending.decrementAndGet();
         }
@@ -156,11 +191,17 @@ public class InboxLog {
     private Segment newSegment() throws IOException {
         Path path = logDir.resolve(String.format("%d-%06d.log", clock.millis(), ++segments));
         FileChannel channel = FileChannel.open(path, APPEND_NEW, OWNER_ONLY);
-        Segment segment = new Segment(path, channel, clock.instant());
-        segment.write((mapper.writeValueAsString(mapper.createObjectNode().put("boot", boot)) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        force(logDir); // the new segment's name is durable before any lead counts on it
-        return segment;
+        try {
+            Segment segment = new Segment(path, channel, clock.instant());
+            segment.write((mapper.writeValueAsString(mapper.createObjectNode().put("boot", boot)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            force(logDir); // the new segment's name is durable before any lead counts on it
+            return segment;
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
     }
 
     /** Under the log's lock: the active segment takes no more leads. */
@@ -179,13 +220,21 @@ public class InboxLog {
             }
         }
         for (Segment segment : closed) {
-            if (segment.pending.get() > 0) {
+            Instant now = clock.instant();
+            if (segment.pending.get() > 0 || segment.keep || segment.closedAt.plus(KEEP_FOR).isAfter(now)) {
                 continue;
             }
-            boolean old = !segment.closedAt.plus(FORCE_AFTER).isAfter(clock.instant());
-            if (old) {
-                forceInboxFiles(segment.files);
-            } else if (segment.files.stream().anyMatch(file -> Files.exists(inbox.resolve(file)))) {
+            if (!segment.closedAt.plus(FORCE_AFTER).isAfter(now)) {
+                try {
+                    forceInboxFiles(segment.files);
+                } catch (IOException failed) {
+                    // a force that failed once may seem to succeed when tried again, its pages dropped
+                    segment.keep = true;
+                    LOG.error("Inbox log: could not force the inbox files of {}: it is kept for the next start ({})",
+                            segment.path.getFileName(), failed.toString());
+                    continue;
+                }
+            } else if (!segment.files.stream().allMatch(file -> Files.notExists(inbox.resolve(file)))) {
                 continue;
             }
             segment.channel.close();
@@ -197,7 +246,7 @@ public class InboxLog {
     private void pruneQuietly() {
         try {
             prune();
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             LOG.warn("Inbox log: pruning failed, tried again shortly: {}", e.toString());
         }
     }
@@ -248,7 +297,17 @@ public class InboxLog {
     private String read(Path path, Map<String, String> leads) throws IOException {
         String writtenIn = null;
         int unreadable = 0;
-        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+        // line by line, each decoded on its own: a line cut short may end inside a character
+        byte[] bytes = Files.readAllBytes(path);
+        List<String> lines = new ArrayList<>();
+        for (int start = 0, end; start < bytes.length; start = end + 1) {
+            end = indexOf(bytes, (byte) '\n', start);
+            lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+        }
+        for (String line : lines) {
+            if (line.isEmpty()) {
+                continue;
+            }
             try {
                 JsonNode record = mapper.readTree(line);
                 if (record.hasNonNull("boot")) {
@@ -266,6 +325,15 @@ public class InboxLog {
             LOG.warn("Inbox log: {} unreadable lines in {} skipped", unreadable, path.getFileName());
         }
         return writtenIn;
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return bytes.length;
     }
 
     /** Writes a logged lead to the inbox again unless its file is there and whole. */
@@ -296,11 +364,14 @@ public class InboxLog {
 
     @PreDestroy
     void close() throws IOException {
-        if (pruner == null) {
+        if (logDir == null) {
             return;
         }
-        pruner.shutdownNow();
+        if (pruner != null) {
+            pruner.shutdownNow();
+        }
         synchronized (this) {
+            stopped = true;
             if (active != null) {
                 active.channel.close();
                 active = null;
@@ -334,6 +405,8 @@ public class InboxLog {
         final AtomicInteger pending = new AtomicInteger();
         final GroupCommit commit;
         volatile Instant closedAt;
+        /** Never pruned: a force of it (or of its leads' files) failed. */
+        volatile boolean keep;
 
         Segment(Path path, FileChannel channel, Instant opened) {
             this.path = path;
