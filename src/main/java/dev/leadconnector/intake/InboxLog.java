@@ -237,7 +237,7 @@ public class InboxLog {
             } else if (!segment.files.stream().allMatch(file -> Files.notExists(inbox.resolve(file)))) {
                 continue;
             }
-            segment.channel.close();
+            segment.close();
             Files.deleteIfExists(segment.path);
             closed.remove(segment);
         }
@@ -274,7 +274,7 @@ public class InboxLog {
             String writtenIn = read(path, leads);
             if (boot.equals(writtenIn)) {
                 // the same boot: the page cache kept the inbox files, prune as any closed segment
-                Segment segment = new Segment(path, FileChannel.open(path, StandardOpenOption.READ), clock.instant());
+                Segment segment = new Segment(path, null, clock.instant());
                 segment.files.addAll(leads.keySet());
                 segment.closedAt = clock.instant();
                 closed.add(segment);
@@ -297,14 +297,9 @@ public class InboxLog {
     private String read(Path path, Map<String, String> leads) throws IOException {
         String writtenIn = null;
         int unreadable = 0;
-        // line by line, each decoded on its own: a line cut short may end inside a character
-        byte[] bytes = Files.readAllBytes(path);
-        List<String> lines = new ArrayList<>();
-        for (int start = 0, end; start < bytes.length; start = end + 1) {
-            end = indexOf(bytes, (byte) '\n', start);
-            lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
-        }
-        for (String line : lines) {
+        // new String replaces bytes that are not UTF-8 (a line cut inside a character) instead of
+        // throwing, as Files.readAllLines would: that line alone is then unreadable
+        for (String line : new String(Files.readAllBytes(path), StandardCharsets.UTF_8).lines().toList()) {
             if (line.isEmpty()) {
                 continue;
             }
@@ -327,15 +322,6 @@ public class InboxLog {
         return writtenIn;
     }
 
-    private static int indexOf(byte[] bytes, byte wanted, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == wanted) {
-                return i;
-            }
-        }
-        return bytes.length;
-    }
-
     /** Writes a logged lead to the inbox again unless its file is there and whole. */
     private boolean restore(String file, String lead) throws IOException {
         Path target = inbox.resolve(file).normalize();
@@ -352,10 +338,7 @@ public class InboxLog {
         }
         Path temp = inbox.resolve(".inflight-" + file);
         try (FileChannel channel = FileChannel.open(temp, REWRITE, OWNER_ONLY)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            writeAll(channel, bytes);
             channel.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -373,12 +356,19 @@ public class InboxLog {
         synchronized (this) {
             stopped = true;
             if (active != null) {
-                active.channel.close();
+                active.close();
                 active = null;
             }
         }
         for (Segment segment : closed) {
-            segment.channel.close();
+            segment.close();
+        }
+    }
+
+    static void writeAll(FileChannel channel, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
         }
     }
 
@@ -396,7 +386,10 @@ public class InboxLog {
         }
     }
 
-    /** One log file: its channel, the inbox files of its leads, and the requests still waiting on its force. */
+    /**
+     * One log file: its channel (none for a segment a previous run left), the inbox files of its
+     * leads, and the requests still waiting on its force.
+     */
     private static final class Segment {
         final Path path;
         final FileChannel channel;
@@ -423,9 +416,12 @@ public class InboxLog {
         }
 
         void write(byte[] bytes) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            writeAll(channel, bytes);
+        }
+
+        void close() throws IOException {
+            if (channel != null) {
+                channel.close();
             }
         }
     }

@@ -208,10 +208,6 @@ public class ManagementSecurity {
     }
 
     /**
-     * Requests that arrive on the management port, when it is a port of its own (the actual port is
-     * known only once the server runs, so it is looked up per request).
-     */
-    /**
      * The management port's requests, or the actuator's when it shares the lead port. The port is
      * read once known: an environment lookup on every request of the lead port cost more than the
      * rest of its security chain.
