@@ -3,12 +3,12 @@ package dev.leadconnector.azure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.dedup.SharedSchema;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -68,11 +68,7 @@ public class TableWatermark {
 
     private void createTable() {
         if (!created) {
-            try {
-                jdbc.execute(CREATE);
-            } catch (DataAccessException raced) {
-                jdbc.execute("SELECT 1 FROM LEAD_SOURCE_WATERMARK WHERE 1 = 0"); // made by another instance meanwhile
-            }
+            SharedSchema.create(jdbc, CREATE);
             created = true;
         }
     }

@@ -7,12 +7,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.azure.TableWatermark;
+import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,5 +79,38 @@ class PostgresDedupTest extends LeaseRepositoryContract {
         assertThat(jdbc.queryForList("SELECT processorName || ' ' || messageId || ' ' || confirmed "
                 + "FROM CAMEL_MESSAGEPROCESSED WHERE messageId LIKE ? ORDER BY 1", String.class, "%" + id))
                 .containsExactly("lead-delivery archive:" + id + " true", "lead-dispatch " + id + " true");
+    }
+
+    /** Instances started together on a new database all create the same tables at once: each must start. */
+    @Test
+    void instancesStartingTogetherOnANewDatabaseAllStart() throws Exception {
+        JdbcTemplate admin = new JdbcTemplate(postgres.getPostgresDatabase());
+        ExecutorService instances = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String database = "fresh" + round;
+                admin.execute("CREATE DATABASE " + database);
+                DataSource fresh = postgres.getDatabase("postgres", database);
+                CyclicBarrier together = new CyclicBarrier(4);
+                List<Future<?>> started = new ArrayList<>();
+                for (int instance = 0; instance < 4; instance++) {
+                    started.add(instances.submit(() -> {
+                        together.await();
+                        new JournalStore(fresh);
+                        new TableWatermark(fresh, new ObjectMapper()).position("azure-table");
+                        LeaseMessageIdRepository keys = new LeaseMessageIdRepository(fresh, "lead-dispatch",
+                                Duration.ofMinutes(1), Clock.systemUTC());
+                        keys.start();
+                        keys.stop();
+                        return null;
+                    }));
+                }
+                for (Future<?> instance : started) {
+                    instance.get(60, TimeUnit.SECONDS); // throws what a losing instance threw
+                }
+            }
+        } finally {
+            instances.shutdownNow();
+        }
     }
 }
