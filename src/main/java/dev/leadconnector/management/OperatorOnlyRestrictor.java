@@ -36,10 +36,10 @@ public class OperatorOnlyRestrictor extends AllowAllRestrictor {
 
     /** Everything else changes something, reveals a message, or touches the JVM: operator only. */
     static final List<Allowed> VIEWER_OPERATIONS = List.of(
-            // Camel's reports (route source and statistics, diagrams), never the traced messages or
-            // dumpRoutes (which writes files)
+            // Camel's reports (route source and statistics, diagrams), never dumpRoutes (which writes
+            // files) nor anything that shows a message (the tracer's and the debugger's "Message" operations)
             new Allowed("org.apache.camel:*",
-                    "(?!dumpRoutes$|dump(All)?TracedMessages)(dump|get|is|has|list|find|explain)[A-Z]\\w*"
+                    "(?!dumpRoutes$|\\w*Message)(dump|get|is|has|list|find|explain)[A-Z]\\w*"
                             + "|componentNames|canSendToEndpoint|endpointStatistics|createRouteStaticEndpointJson"),
             // Hawtio's JMX tree and its "may I?" questions
             new Allowed("hawtio:type=security,*", "list|canInvoke"),
