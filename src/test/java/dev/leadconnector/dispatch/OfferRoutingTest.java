@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.support.DeliveredContent;
 import dev.leadconnector.support.DeliveredContent.Webhook;
 import dev.leadconnector.support.Fixtures;
+import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.salesforce.FakeSalesforce;
 import java.io.IOException;
@@ -150,6 +151,34 @@ class OfferRoutingTest {
                 .map(RunningConnector::readJson)
                 .filter(lead -> lead.path("customer").path("email").asText().equals("malformed@contoso.example"))
                 .count() : 0).isZero();
+    }
+
+    @Test
+    void validateReachesATargetWhateverOffersItTakes() {
+        for (String target : List.of("salesforce", "https")) {
+            HttpResponse<String> answer = ManagementClient.operator(connector).post("/actuator/targets/" + target + "/validate");
+            assertThat(answer.statusCode()).as(target).isEqualTo(200);
+            assertThat(json(answer.body()).path("ok").asBoolean()).as(target).isTrue();
+        }
+    }
+
+    @Test
+    void aReplayedLeadOfAnOfferNoTargetTakesIsRoutedAgainAndParkedAgainNotLost() {
+        String id = post(lead("azure-marketplace-ins.json", "replayed-other@contoso.example", "Another Product", "INS"),
+                "contoso.another-product");
+        Path letter = connector.deadLetters().resolve(id + "-router.json");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(letter));
+
+        HttpResponse<String> replay = ManagementClient.operator(connector).post("/actuator/deadletters",
+                "{\"leadId\":\"" + id + "\",\"target\":\"router\"}");
+        assertThat(replay.statusCode()).isEqualTo(200);
+        // the journey shows it went through the router again and was parked again
+        await().atMost(Duration.ofSeconds(20)).until(() -> json(ManagementClient.viewer(connector)
+                .get("/actuator/leads/" + id).body()).path("events").findValuesAsText("event")
+                .equals(List.of("received", "routed", "parked", "replayed", "routed", "parked")));
+        assertThat(readJson(letter).path("reason").asText()).startsWith("action code 'INS' of offer contoso.another-product");
+        assertThat(DeliveredContent.salesforceRecords(salesforce).stream()
+                .filter(record -> record.path("Email").asText().equals("replayed-other@contoso.example"))).isEmpty();
     }
 
     /** A fixture for this customer, with this offer title and action code when given. */
