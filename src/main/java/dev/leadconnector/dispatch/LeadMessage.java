@@ -3,9 +3,16 @@ package dev.leadconnector.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.support.ExchangeHelper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,11 +39,29 @@ public class LeadMessage {
     }
 
     /** Replaces the body with the lead's text and sets its routing headers; a message that is no lead throws. */
-    public void open(Exchange exchange) {
+    public void open(Exchange exchange) throws IOException {
         Message message = exchange.getMessage();
-        String text = message.getBody(String.class);
+        String text = text(message);
         message.setBody(text);
         setHeaders(message, read(text));
+    }
+
+    /**
+     * The message's text. A file is read in one go, in the charset Camel's converter would use:
+     * the converter reads it through an 8 KB buffered reader, a fifth of all that dispatch allocated
+     * under load (bench/README.md, fourth round).
+     */
+    private static String text(Message message) throws IOException {
+        if (message.getBody() instanceof GenericFile<?> file && file.getFile() instanceof File path) {
+            String charset = file.getCharset() != null ? file.getCharset() : ExchangeHelper.getCharsetName(message.getExchange());
+            try {
+                // bytes that are not in the charset are replaced, as the converter's reader does
+                return new String(Files.readAllBytes(path.toPath()), Charset.forName(charset));
+            } catch (NoSuchFileException gone) {
+                return null;
+            }
+        }
+        return message.getBody(String.class);
     }
 
     /** The routing headers of a canonical lead. */

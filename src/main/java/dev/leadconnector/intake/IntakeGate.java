@@ -98,8 +98,10 @@ public class IntakeGate extends OncePerRequestFilter {
             refuse(request, response, tooLarge(request, limit));
             return;
         }
-        // Chunked bodies have no length up front: read at most one byte past the limit.
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        // A declared length is read exactly (the container holds the sender to it); chunked bodies
+        // have none: read at most one byte past the limit.
+        long declared = request.getContentLengthLong();
+        byte[] body = request.getInputStream().readNBytes((int) (declared >= 0 ? declared : Math.min(Integer.MAX_VALUE - 8, limit + 1)));
         if (body.length > limit) {
             refuse(request, response, tooLarge(request, limit));
             return;
@@ -192,6 +194,11 @@ public class IntakeGate extends OncePerRequestFilter {
                 @Override
                 public int read(byte[] b, int off, int len) {
                     return in.read(b, off, len);
+                }
+
+                @Override
+                public byte[] readAllBytes() {
+                    return in.readAllBytes(); // one copy of the array, not a buffered read
                 }
 
                 @Override

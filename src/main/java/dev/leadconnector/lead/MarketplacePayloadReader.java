@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -55,8 +56,9 @@ public class MarketplacePayloadReader {
      * The payload as an object with canonical key names; the untouched payload is kept in the
      * {@link #ORIGINAL} exchange property. Malformed input becomes an {@link InvalidLeadException}.
      */
-    public ObjectNode read(@Body byte[] body, Exchange exchange) {
-        ObjectNode original = parseObject(body);
+    public ObjectNode read(@Body InputStream body, Exchange exchange) throws IOException {
+        // the body as IntakeGate read it (the servlet endpoint hands over its stream uncached; none when empty)
+        ObjectNode original = parseObject(body == null ? null : body.readAllBytes());
         exchange.setProperty(ORIGINAL, original);
         return canonical(original);
     }
