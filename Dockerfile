@@ -21,11 +21,14 @@ COPY application.yaml application-azure.yaml jvm.options ./
 # out-of-memory error ends the process (the orchestrator restarts it) instead of leaving it half alive.
 ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError"
 # Class-data sharing (Spring Boot's CDS support): the jar extracted (jar/app.jar and jar/lib/), then a
-# training run that builds the application context and exits, writing the classes it loaded to
-# jar/app.jsa; every start maps them instead of loading and verifying them again.
+# training run that starts the connector on a throw-away data folder, Camel's routes and consumers
+# included, and stops it two seconds after (camel.main.duration-max-seconds), writing the classes it
+# loaded to jar/app.jsa; every start maps them instead of loading and verifying them again. (Spring's
+# -Dspring.context.exit=onRefresh stops before Camel starts: half the classes loaded by readiness
+# were missing from that archive.)
 RUN java -Djarmode=tools -jar app.jar extract --destination jar && rm app.jar \
  && training=$(mktemp -d) \
- && java @jvm.options -XX:ArchiveClassesAtExit=jar/app.jsa -Dspring.context.exit=onRefresh -jar jar/app.jar \
+ && java @jvm.options -XX:ArchiveClassesAtExit=jar/app.jsa -jar jar/app.jar --camel.main.duration-max-seconds=2 \
       --leads.data-dir="$training" --server.port=0 --management.server.port=0 --leads.routes.reload=false \
  && rm -rf "$training"
 USER leads

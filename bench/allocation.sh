@@ -17,7 +17,7 @@ drained() { until [ -z "$(ls "$WORK/data/inbox")" ]; do sleep 1; done; }
 
 java -Djarmode=tools -jar "$JAR" extract --destination "$WORK/jar" >/dev/null
 APP="$WORK/jar/$(basename "$JAR")"
-java @jvm.options -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa" -Dspring.context.exit=onRefresh -jar "$APP" \
+java @jvm.options -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa" -jar "$APP" --camel.main.duration-max-seconds=2 \
   --leads.data-dir="$WORK/training" --server.port=0 --management.server.port=0 --leads.routes.reload=false >/dev/null 2>&1
 PORT=$(port) MGMT=$(port)
 java @jvm.options ${JAVA_OPTS:-} -Xlog:gc:file="$WORK/gc.log" -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$APP" \

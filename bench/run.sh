@@ -96,7 +96,7 @@ JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 EXTRACTED=$WORK/jar/app.jar
 training() {   # JAVA ARCHIVE-OPTIONS...
   local java=$1; shift
-  "$java" @jvm.options "$@" -Dspring.context.exit=onRefresh -jar "$EXTRACTED" --leads.data-dir="$WORK/training" \
+  "$java" @jvm.options "$@" -jar "$EXTRACTED" --camel.main.duration-max-seconds=2 --leads.data-dir="$WORK/training" \
     --server.port=0 --management.server.port=0 --leads.routes.reload=false >>"$OUT/training.log" 2>&1
   rm -rf "$WORK/training"
 }
