@@ -1,5 +1,5 @@
 # Build: the same jar `mvn package` makes.
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /build
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
@@ -8,7 +8,7 @@ RUN mvn -B -q package -DskipTests -Dazurite.install.skip=true && cp target/lead-
 
 # Run: a JRE, a non-root user, and the working directory holding routes/ and application.yaml
 # (both can be replaced by mounts: -v ./routes:/app/routes -v ./application.yaml:/app/application.yaml).
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:25-jre
 # curl for the HEALTHCHECK: recent JRE base images no longer ship it
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app leads \
@@ -20,15 +20,16 @@ COPY application.yaml application-azure.yaml jvm.options ./
 # The JVM settings (jvm.options: heap, GC), the same for mvn spring-boot:run and bench/run.sh; an
 # out-of-memory error ends the process (the orchestrator restarts it) instead of leaving it half alive.
 ENV JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError"
-# Class-data sharing (Spring Boot's CDS support): the jar extracted (jar/app.jar and jar/lib/), then a
-# training run that starts the connector on a throw-away data folder, Camel's routes and consumers
-# included, and stops it two seconds after (camel.main.duration-max-seconds), writing the classes it
-# loaded to jar/app.jsa; every start maps them instead of loading and verifying them again. (Spring's
-# -Dspring.context.exit=onRefresh stops before Camel starts: half the classes loaded by readiness
-# were missing from that archive.)
+# Java 25's AOT cache (JEP 483, 514, 515; Spring Boot's "CDS" support, one step further): the jar
+# extracted (jar/app.jar and jar/lib/), then a training run that starts the connector on a throw-away
+# data folder, Camel's routes and consumers included, and stops it two seconds after
+# (camel.main.duration-max-seconds), writing to jar/app.aot the classes it loaded and linked and the
+# methods' profiles; every start maps them instead of loading, verifying and linking them again.
+# (Spring's -Dspring.context.exit=onRefresh stops before Camel starts: half the classes loaded by
+# readiness would be missing.) The cache holds only for this JDK build and this jar/ layout.
 RUN java -Djarmode=tools -jar app.jar extract --destination jar && rm app.jar \
  && training=$(mktemp -d) \
- && java @jvm.options -XX:ArchiveClassesAtExit=jar/app.jsa -jar jar/app.jar --camel.main.duration-max-seconds=2 \
+ && java @jvm.options -XX:AOTCacheOutput=jar/app.aot -jar jar/app.jar --camel.main.duration-max-seconds=2 \
       --leads.data-dir="$training" --server.port=0 --management.server.port=0 --leads.routes.reload=false \
  && rm -rf "$training"
 USER leads
@@ -41,4 +42,4 @@ ENV LEADS_ROUTES_RELOAD=false
 # Readiness is open (no login) on the management port: routes started, inbox and dedup store reachable.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8081/actuator/health/readiness || exit 1
-ENTRYPOINT ["java", "@/app/jvm.options", "-XX:SharedArchiveFile=/app/jar/app.jsa", "-jar", "/app/jar/app.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:AOTCache=/app/jar/app.aot", "-jar", "/app/jar/app.jar"]

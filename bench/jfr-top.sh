@@ -10,8 +10,11 @@
 # fsync or file creation; threads idle in epoll or accept are left out).
 set -eu
 FILE=$1 N=${2:-20}
+# the Java 25 jfr tool: the connector runs on Java 25, and an older tool cannot read its recordings
+JFR=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/jfr
+[ -x "$JFR" ] || JFR=jfr
 samples() {
-  jfr print --events "$1" --stack-depth 64 "$FILE" | awk '
+  "$JFR" print --events "$1" --stack-depth 64 "$FILE" | awk '
     function pkg(frame,   q, parts, n, i, p) {
       q = frame; sub(/\(.*/, "", q); n = split(q, parts, ".")
       p = parts[1]; for (i = 2; i <= n - 2; i++) p = p "." parts[i]

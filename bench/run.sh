@@ -4,12 +4,12 @@
 #   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
 #   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
 #   bench/run.sh --no-build use the jars already built
-#   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no CDS archive)
+#   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no AOT cache)
 #   bench/run.sh --intake-only baseline and connector intake and start-up only (two minutes): one lever
 #   bench/run.sh --e2e-only   the connector with the three CRMs only (end to end, burst, lone leads): a dispatch-side lever
 #   bench/run.sh --allocation heap allocated per lead end to end, from the GC log: counts bytes, not time
 # CONNECTOR_ARGS adds settings to the connector's command line (--camel.main.jmx-management-statistics-level=Extended).
-# The connector runs as the Dockerfile runs it (jvm.options, the class-data sharing archive of a
+# The connector runs as the Dockerfile runs it (Java 25, jvm.options, the AOT cache of a
 # training run) unless --plain-java; JAVA_OPTS applies to the connector and the baseline alike
 # (JAVA_OPTS=-XX:MaxRAM=1g: as in a 1 GiB container). What each line means: bench/README.md.
 set -euo pipefail
@@ -92,9 +92,14 @@ if [ ! -f "$WIREMOCK" ]; then
 fi
 JAR=$(ls target/lead-connector-*.jar | grep -v original | head -1)
 BASELINE_JAR=bench/baseline/target/bench-baseline.jar
-# the Dockerfile's runtime steps: the jar extracted, a training run writing the class-data sharing
-# archive; on Java 25 (JAVA25_HOME) the same training writes an AOT cache for the start-up line
+# the Dockerfile's runtime steps on the Java 25 it runs (JAVA25_HOME): the jar extracted, a training run
+# writing the AOT cache; the same training on Java 17 (the machine's java) writes the class-data sharing
+# archive the Dockerfile used before, for its start-up line
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA25_HOME/bin/java
+[ -x "$JAVA" ] || { log "no Java 25 at $JAVA25_HOME (set JAVA25_HOME)"; exit 1; }
+JAVA17=$(command -v java || true)
+if [ -n "$JAVA17" ] && ! "$JAVA17" -version 2>&1 | grep -q 'version "17'; then JAVA17=""; fi
 EXTRACTED=$WORK/jar/app.jar
 training() {   # JAVA ARCHIVE-OPTIONS...
   local java=$1; shift
@@ -102,16 +107,14 @@ training() {   # JAVA ARCHIVE-OPTIONS...
     --server.port=0 --management.server.port=0 --leads.routes.reload=false >>"$OUT/training.log" 2>&1
   rm -rf "$WORK/training"
 }
-java -Djarmode=tools -jar "$JAR" extract --destination "$WORK/jar" >/dev/null
+"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/jar" >/dev/null
 mv "$WORK/jar/$(basename "$JAR")" "$EXTRACTED"
-training java -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"
-if [ -x "$JAVA25_HOME/bin/java" ]; then
-  training "$JAVA25_HOME/bin/java" -XX:AOTCacheOutput="$WORK/jar/app.aot"
-  training "$JAVA25_HOME/bin/java" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
-fi
+training "$JAVA" -XX:AOTCacheOutput="$WORK/jar/app.aot"
+training "$JAVA" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
+if [ -n "$JAVA17" ]; then training "$JAVA17" -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"; fi
 # shellcheck disable=SC2206
-if $PLAIN; then CONNECTOR=(java ${JAVA_OPTS:-} -jar "$JAR")
-else CONNECTOR=(java @jvm.options -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED")
+if $PLAIN; then CONNECTOR=("$JAVA" ${JAVA_OPTS:-} -jar "$JAR")
+else CONNECTOR=("$JAVA" @jvm.options -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED")
 fi
 # the load generator for paced and burst loads, compiled once
 javac -d "$WORK/loadgen" bench/LoadGen.java
@@ -152,11 +155,11 @@ if $ALLOCATION; then
   loadgen paced "http://127.0.0.1:$PORT/leads" 300 5 bench-allocation-warm "$OUT/sent-allocation-warm.tsv" >/dev/null
   drained
   BEFORE=$(ls "$DATA/leads" | wc -l)
-  jcmd "$PID" GC.run >/dev/null
+  "$JAVA25_HOME/bin/jcmd" "$PID" GC.run >/dev/null
   LOAD=$(loadgen paced "http://127.0.0.1:$PORT/leads" 300 15 bench-allocation "$OUT/sent-allocation.tsv")
   drained
   LEADS=$(( $(ls "$DATA/leads" | wc -l) - BEFORE ))
-  jcmd "$PID" GC.run >/dev/null
+  "$JAVA25_HOME/bin/jcmd" "$PID" GC.run >/dev/null
   stop "$PID"
   awk -v leads="$LEADS" -v load="$LOAD" '
     match($0, /Pause [A-Za-z]+ \([^)]*\) [0-9]+M->[0-9]+M/) {
@@ -178,7 +181,7 @@ if ! $E2E_ONLY; then
 BPORT=$(free_port)
 t0=$(now_ms)
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -jar "$BASELINE_JAR" --server.port="$BPORT" --server.address=127.0.0.1 \
+"$JAVA" ${JAVA_OPTS:-} -jar "$BASELINE_JAR" --server.port="$BPORT" --server.address=127.0.0.1 \
   --baseline.file="$WORK/baseline/leads.jsonl" >"$OUT/baseline.log" 2>&1 &
 BPID=$!; PIDS+=("$BPID")
 BASE_START_MS=$(wait_http "$BPID" "http://127.0.0.1:$BPORT/leads" "$t0")
@@ -202,12 +205,12 @@ startup_of() {   # LABEL JAVA-COMMAND...
 }
 # shellcheck disable=SC2086
 $INTAKE_ONLY || {
-  startup_of "java -jar (no options)" java ${JAVA_OPTS:-} -jar "$JAR"
-  startup_of "java @jvm.options -jar" java @jvm.options ${JAVA_OPTS:-} -jar "$JAR"
-  startup_of "jvm.options + CDS (the Dockerfile)" java @jvm.options ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED"
-  if [ -f "$WORK/jar/app.aot" ]; then
-    startup_of "Java 25: jvm.options + AOT cache" "$JAVA25_HOME/bin/java" @jvm.options ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED"
-    startup_of "Java 25: + compact object headers" "$JAVA25_HOME/bin/java" @jvm.options ${JAVA_OPTS:-} -XX:+UseCompactObjectHeaders -XX:AOTCache="$WORK/jar/app-coh.aot" -jar "$EXTRACTED"
+  startup_of "java -jar (no options)" "$JAVA" ${JAVA_OPTS:-} -jar "$JAR"
+  startup_of "java @jvm.options -jar" "$JAVA" @jvm.options ${JAVA_OPTS:-} -jar "$JAR"
+  startup_of "jvm.options + AOT cache (the Dockerfile)" "$JAVA" @jvm.options ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED"
+  startup_of "  + compact object headers" "$JAVA" @jvm.options ${JAVA_OPTS:-} -XX:+UseCompactObjectHeaders -XX:AOTCache="$WORK/jar/app-coh.aot" -jar "$EXTRACTED"
+  if [ -n "$JAVA17" ]; then
+    startup_of "Java 17: jvm.options + CDS (before)" "$JAVA17" @jvm.options ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED"
   fi
 }
 
@@ -219,9 +222,9 @@ RSS_READY=$(rss_mb "$PID")
 log "connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
 if $PROFILE; then
   BENCH_PREFIX=bench-embedded-warm wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >/dev/null
-  jcmd "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
+  "$JAVA25_HOME/bin/jcmd" "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
   BENCH_PREFIX=bench-embedded wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >"$OUT/wrk-embedded.txt"
-  jcmd "$PID" JFR.stop name=intake >/dev/null
+  "$JAVA25_HOME/bin/jcmd" "$PID" JFR.stop name=intake >/dev/null
   CONN_INTAKE=$(grep '^intake ' "$OUT/wrk-embedded.txt")
   bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
 else
@@ -368,7 +371,7 @@ TABLE=$OUT/table.txt
     "marketo $(field marketo_p99_ms "$E2E"), dynamics $(field dynamics_p99_ms "$E2E")."
   echo "Lone leads: $(field delivered "$LONE") of $LONE_COUNT in all 3 CRMs; slowest per target (ms): salesforce" \
     "$(field salesforce_p99_ms "$LONE"), marketo $(field marketo_p99_ms "$LONE"), dynamics $(field dynamics_p99_ms "$LONE")."
-  echo "Start-up to ready by JVM setup (embedded defaults; the table's connector: $($PLAIN && echo 'java -jar, no options' || echo 'jvm.options + CDS, as the Dockerfile runs it')):"
+  echo "Start-up to ready by JVM setup, Java 25 unless it says 17 (embedded defaults; the table's connector: $($PLAIN && echo 'java -jar, no options' || echo 'jvm.options + AOT cache, as the Dockerfile runs it')):"
   printf '%s\n' "${STARTUPS[@]}"
   if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt"; fi
 } | tee "$TABLE"

@@ -3,12 +3,17 @@
 # lays out /app as the image does (app.jar, routes/, application.yaml, application-azure.yaml, a
 # writable data/ and nothing else writable), exports the image's ENV lines, starts the ENTRYPOINT
 # as an unprivileged user when run as root, waits for the HEALTHCHECK command to pass, posts a lead
-# and finds it archived under data/. Run by `mvn verify` after the jar is packaged.
+# and finds it archived under data/, and that the start used the AOT cache the RUN steps wrote. Run by
+# `mvn verify` after the jar is packaged.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DOCKERFILE=${DOCKERFILE:-Dockerfile}
 JAR=$(ls target/lead-connector-*.jar | grep -v original | head -1)
 fail() { echo "container-steps: $*" >&2; exit 1; }
+# the image's java (eclipse-temurin:25-jre): the Java 25 that Maven's toolchain selected (its home)
+if [[ -n ${TOOLCHAIN_JAVA:-} ]]; then
+  PATH=$TOOLCHAIN_JAVA/bin:$PATH
+fi
 
 # the runtime stage: everything after the last FROM
 RUNTIME=$(awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' "$DOCKERFILE")
@@ -88,6 +93,9 @@ until bash -c "$HEALTHCHECK" >/dev/null 2>&1; do
   sleep 1
 done
 grep -q "Picked up JAVA_TOOL_OPTIONS" "$APP/app.log" || fail "JAVA_TOOL_OPTIONS was not picked up"
+# a cache the JVM cannot map (another JDK build, another jar path) costs the start-up silently but for
+# these lines
+if grep -E '\]\[(warning|error) *\]\[(aot|cds)\]' "$APP/app.log"; then fail "the start did not use the AOT cache of the RUN steps"; fi
 
 answer=$(curl -fsS -H 'Content-Type: application/json' --data-binary @src/test/resources/fixtures/leads/azure-marketplace-ins.json \
   "http://127.0.0.1:$SERVER_PORT/leads")

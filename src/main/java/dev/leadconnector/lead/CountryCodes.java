@@ -22,7 +22,10 @@ public final class CountryCodes {
             Locale.forLanguageTag("es"), Locale.ITALIAN, Locale.forLanguageTag("pt"), Locale.forLanguageTag("nl"),
             Locale.forLanguageTag("sv"), Locale.forLanguageTag("pl"), Locale.JAPANESE, Locale.CHINESE, Locale.KOREAN);
 
-    /** Names people write that no locale gives, or that a locale gives only with more words. */
+    /**
+     * Names people write that no locale gives, or that a locale gives only with more words, and the
+     * names a JDK once gave (Java 25's English for TR is "Türkiye", Java 17's "Turkey").
+     */
     private static final Map<String, String> ALIASES = Map.ofEntries(
             Map.entry("US", "USA, U.S., U.S.A., United States of America, America, Estados Unidos de America"),
             Map.entry("GB", "UK, U.K., Great Britain, Britain, England, Scotland, Wales, Northern Ireland, "
@@ -30,7 +33,7 @@ public final class CountryCodes {
             Map.entry("NL", "Holland, The Netherlands"),
             Map.entry("KR", "Korea, Republic of Korea, Korea Republic of, Korea (South)"),
             Map.entry("CZ", "Czech Republic"),
-            Map.entry("TR", "Türkiye, Turkiye"),
+            Map.entry("TR", "Türkiye, Turkiye, Turkey"),
             Map.entry("CI", "Ivory Coast, Cote d'Ivoire"),
             Map.entry("AE", "UAE, U.A.E., Emirates"),
             Map.entry("RU", "Russian Federation"),
