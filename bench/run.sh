@@ -96,7 +96,7 @@ BASELINE_JAR=bench/baseline/target/bench-baseline.jar
 # writing the AOT cache; the same training on Java 17 (the machine's java) writes the class-data sharing
 # archive the Dockerfile used before, for its start-up line
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA25_HOME/bin/java
+JAVA=$JAVA25_HOME/bin/java JCMD=$JAVA25_HOME/bin/jcmd
 [ -x "$JAVA" ] || { log "no Java 25 at $JAVA25_HOME (set JAVA25_HOME)"; exit 1; }
 JAVA17=$(command -v java || true)
 if [ -n "$JAVA17" ] && ! "$JAVA17" -version 2>&1 | grep -q 'version "17'; then JAVA17=""; fi
@@ -110,8 +110,13 @@ training() {   # JAVA ARCHIVE-OPTIONS...
 "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/jar" >/dev/null
 mv "$WORK/jar/$(basename "$JAR")" "$EXTRACTED"
 training "$JAVA" -XX:AOTCacheOutput="$WORK/jar/app.aot"
-training "$JAVA" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
-if [ -n "$JAVA17" ]; then training "$JAVA17" -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"; fi
+# the start-up lines' other setups (section 2) are trained only for a run that prints those lines
+STARTUP_LINES=true
+if $INTAKE_ONLY || $E2E_ONLY || $ALLOCATION; then STARTUP_LINES=false; fi
+if $STARTUP_LINES; then
+  training "$JAVA" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
+  if [ -n "$JAVA17" ]; then training "$JAVA17" -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"; fi
+fi
 # shellcheck disable=SC2206
 if $PLAIN; then CONNECTOR=("$JAVA" ${JAVA_OPTS:-} -jar "$JAR")
 else CONNECTOR=("$JAVA" @jvm.options -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED")
@@ -155,11 +160,11 @@ if $ALLOCATION; then
   loadgen paced "http://127.0.0.1:$PORT/leads" 300 5 bench-allocation-warm "$OUT/sent-allocation-warm.tsv" >/dev/null
   drained
   BEFORE=$(ls "$DATA/leads" | wc -l)
-  "$JAVA25_HOME/bin/jcmd" "$PID" GC.run >/dev/null
+  "$JCMD" "$PID" GC.run >/dev/null
   LOAD=$(loadgen paced "http://127.0.0.1:$PORT/leads" 300 15 bench-allocation "$OUT/sent-allocation.tsv")
   drained
   LEADS=$(( $(ls "$DATA/leads" | wc -l) - BEFORE ))
-  "$JAVA25_HOME/bin/jcmd" "$PID" GC.run >/dev/null
+  "$JCMD" "$PID" GC.run >/dev/null
   stop "$PID"
   awk -v leads="$LEADS" -v load="$LOAD" '
     match($0, /Pause [A-Za-z]+ \([^)]*\) [0-9]+M->[0-9]+M/) {
@@ -204,7 +209,7 @@ startup_of() {   # LABEL JAVA-COMMAND...
   CONNECTOR=("${saved[@]}")
 }
 # shellcheck disable=SC2086
-$INTAKE_ONLY || {
+if $STARTUP_LINES; then
   startup_of "java -jar (no options)" "$JAVA" ${JAVA_OPTS:-} -jar "$JAR"
   startup_of "java @jvm.options -jar" "$JAVA" @jvm.options ${JAVA_OPTS:-} -jar "$JAR"
   startup_of "jvm.options + AOT cache (the Dockerfile)" "$JAVA" @jvm.options ${JAVA_OPTS:-} -XX:AOTCache="$WORK/jar/app.aot" -jar "$EXTRACTED"
@@ -212,7 +217,7 @@ $INTAKE_ONLY || {
   if [ -n "$JAVA17" ]; then
     startup_of "Java 17: jvm.options + CDS (before)" "$JAVA17" @jvm.options ${JAVA_OPTS:-} -XX:SharedArchiveFile="$WORK/jar/app.jsa" -jar "$EXTRACTED"
   fi
-}
+fi
 
 # --- 3. connector on its embedded defaults: start-up, intake, RSS ------------------------------------
 t0=$(now_ms)
@@ -222,9 +227,9 @@ RSS_READY=$(rss_mb "$PID")
 log "connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
 if $PROFILE; then
   BENCH_PREFIX=bench-embedded-warm wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >/dev/null
-  "$JAVA25_HOME/bin/jcmd" "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
+  "$JCMD" "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
   BENCH_PREFIX=bench-embedded wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >"$OUT/wrk-embedded.txt"
-  "$JAVA25_HOME/bin/jcmd" "$PID" JFR.stop name=intake >/dev/null
+  "$JCMD" "$PID" JFR.stop name=intake >/dev/null
   CONN_INTAKE=$(grep '^intake ' "$OUT/wrk-embedded.txt")
   bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
 else
