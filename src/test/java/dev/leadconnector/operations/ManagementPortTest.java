@@ -92,6 +92,7 @@ class ManagementPortTest {
         assertThat(connector.send(HttpRequest.newBuilder(connector.uri("/leads")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("hello"))).statusCode()).isEqualTo(415);
         assertThat(connector.send(HttpRequest.newBuilder(connector.uri("/leads")).GET()).statusCode()).isEqualTo(405);
+        assertThat(connector.send(HttpRequest.newBuilder(connector.uri("/no-such-path")).GET()).statusCode()).isEqualTo(404);
 
         // 6 leads for the archive, 5 failing for "broken" (not DNC, not UPGRADE), 1 unknown action
         await().atMost(Duration.ofSeconds(60)).until(() -> value(scrape(), "leads_dead_lettered_total") == 6
@@ -131,6 +132,12 @@ class ManagementPortTest {
         assertThat(value(scrape, "leads_inbox_depth")).isZero();
         // Camel's own per-route metrics are there too, route id = step or target
         assertThat(value(scrape, "camel_exchanges_total", "routeId=\"deliver-archive\"")).isEqualTo(6);
+        // the intake is timed by its route (8 accepted, 3 invalid: the gate refused the other two),
+        // not also by Spring's observation of every request (NoHttpObservationOfIntake)
+        assertThat(value(scrape, "camel_exchanges_total", "routeId=\"lead-intake\"")).isEqualTo(11);
+        assertThat(value(scrape, "http_server_requests_seconds_count", "status=\"202\"")).isZero();
+        assertThat(value(scrape, "http_server_requests_seconds_count", "status=\"415\"")).isZero();
+        assertThat(value(scrape, "http_server_requests_seconds_count", "status=\"404\"")).as("another path of the lead port").isPositive();
     }
 
     @Test
