@@ -79,6 +79,10 @@ class PersonalDataInLogsTest {
         assertThat(lines).anySatisfy(line -> assertThat(line.path("message").asText()).contains("INS\\r\\nX: y"));
         assertThat(lines).filteredOn(line -> line.path("message").asText().startsWith("Lead "))
                 .allSatisfy(line -> assertThat(line.path("message").asText()).contains(line.path("leadId").asText()));
+        // and the route that wrote the line (ECS nests the dotted key)
+        assertThat(lines).filteredOn(line -> line.path("message").asText().startsWith("Lead "))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.path("camel").path("routeId").asText()).isNotBlank());
     }
 
     /** Every e-mail or phone value in the sample leads (the canonical lead lower-cases e-mails). */
