@@ -49,6 +49,8 @@ trap 'exit 130' INT TERM
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
+TICKS=$(getconf CLK_TCK)
+cpu_ms() { awk -v t="$TICKS" '{print int(($14 + $15) * 1000 / t)}' "/proc/$1/stat"; }   # user + system CPU of PID so far
 now_ms() { date +%s%3N; }
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2"; }   # field NAME "k=v k=v" -> v
 
@@ -125,12 +127,21 @@ fi
 javac -d "$WORK/loadgen" bench/LoadGen.java
 loadgen() { java -cp "$WORK/loadgen" LoadGen "$@"; }
 
-# wrk at CONNECTIONS connections: a warm-up, then the measured run; prints the intake line
+# wrk at CONNECTIONS connections: a warm-up, then the measured run; prints the intake line with the
+# CPU the server PID spent per accepted lead during the measured run (work, not time: it moves less
+# with the machine's load than leads/s)
 intake() {
-  local url=$1 name=$2
+  local url=$1 name=$2 pid=$3 cpu0 line
   BENCH_PREFIX="bench-$name-warm" wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "$url" >"$OUT/wrk-$name-warm.txt"
+  if $PROFILE && [ "$name" = embedded ]; then "$JCMD" "$pid" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null; fi
+  cpu0=$(cpu_ms "$pid")
   BENCH_PREFIX="bench-$name" wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "$url" >"$OUT/wrk-$name.txt"
-  grep '^intake ' "$OUT/wrk-$name.txt"
+  line=$(grep '^intake ' "$OUT/wrk-$name.txt")
+  echo "$line cpu_ms_per_lead=$(awk -v c=$(($(cpu_ms "$pid") - cpu0)) -v n="$(field requests "$line")" 'BEGIN {printf "%.3f", (n > 0 ? c / n : 0)}')"
+  if $PROFILE && [ "$name" = embedded ]; then
+    "$JCMD" "$pid" JFR.stop name=intake >/dev/null
+    bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
+  fi
 }
 
 start_connector() {   # NAME ARGS... -> sets PID, PORT, MGMT, DATA
@@ -191,7 +202,7 @@ t0=$(now_ms)
 BPID=$!; PIDS+=("$BPID")
 BASE_START_MS=$(wait_http "$BPID" "http://127.0.0.1:$BPORT/leads" "$t0")
 log "baseline up in ${BASE_START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
-BASE_INTAKE=$(intake "http://127.0.0.1:$BPORT/leads" baseline); BASE_LOAD=$(load1)
+BASE_INTAKE=$(intake "http://127.0.0.1:$BPORT/leads" baseline "$BPID"); BASE_LOAD=$(load1)
 BASE_RSS=$(rss_mb "$BPID")
 stop "$BPID"
 
@@ -225,16 +236,7 @@ start_connector embedded
 START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); START_LOAD=$(load1)
 RSS_READY=$(rss_mb "$PID")
 log "connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
-if $PROFILE; then
-  BENCH_PREFIX=bench-embedded-warm wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >/dev/null
-  "$JCMD" "$PID" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null
-  BENCH_PREFIX=bench-embedded wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "http://127.0.0.1:$PORT/leads" >"$OUT/wrk-embedded.txt"
-  "$JCMD" "$PID" JFR.stop name=intake >/dev/null
-  CONN_INTAKE=$(grep '^intake ' "$OUT/wrk-embedded.txt")
-  bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
-else
-  CONN_INTAKE=$(intake "http://127.0.0.1:$PORT/leads" embedded)
-fi
+CONN_INTAKE=$(intake "http://127.0.0.1:$PORT/leads" embedded "$PID")
 CONN_LOAD=$(load1)
 RSS_AFTER=$(rss_mb "$PID")
 stop "$PID"
@@ -351,6 +353,8 @@ TABLE=$OUT/table.txt
   printf '%-44s %-26s %-24s %-22s %s\n' "intake latency p50 / p99" \
     "$(field p50_ms "$CONN_INTAKE") / $(field p99_ms "$CONN_INTAKE") ms" \
     "$(field p50_ms "$BASE_INTAKE") / $(field p99_ms "$BASE_INTAKE") ms" "" "$CONN_LOAD / $BASE_LOAD"
+  printf '%-44s %-26s %-24s %-22s %s\n' "intake CPU per lead (server process)" \
+    "$(field cpu_ms_per_lead "$CONN_INTAKE") ms" "$(field cpu_ms_per_lead "$BASE_INTAKE") ms" "" ""
   printf '%-44s %-26s %-24s %-22s %s\n' "intake failed requests" "$(field failed "$CONN_INTAKE")" \
     "$(field failed "$BASE_INTAKE")" "0" ""
   printf '%-44s %-26s %-24s %-22s %s\n' "end to end POST-to-CRM p50 / p99 ($E2E_RATE/s)" \
