@@ -8,6 +8,8 @@
 #   bench/run.sh --intake-only baseline and connector intake and start-up only (two minutes): one lever
 #   bench/run.sh --e2e-only   the connector with the three CRMs only (end to end, burst, lone leads): a dispatch-side lever
 #   bench/run.sh --allocation heap allocated per lead end to end, from the GC log: counts bytes, not time
+#   bench/run.sh --azure      the connector under profile azure (an Azurite queue as its inbox, PostgreSQL for
+#                             de-duplication): intake and the RSS after it, next to the embedded defaults
 # CONNECTOR_ARGS adds settings to the connector's command line (--camel.main.jmx-management-statistics-level=Extended).
 # The connector runs as the Dockerfile runs it (Java 25, jvm.options, the AOT cache of a
 # training run) unless --plain-java; JAVA_OPTS applies to the connector and the baseline alike
@@ -16,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-QUICK=false PROFILE=false BUILD=true PLAIN=false INTAKE_ONLY=false E2E_ONLY=false ALLOCATION=false
+QUICK=false PROFILE=false BUILD=true PLAIN=false INTAKE_ONLY=false E2E_ONLY=false ALLOCATION=false AZURE=false
 for arg in "$@"; do
   case $arg in
     --quick) QUICK=true ;;
@@ -26,7 +28,8 @@ for arg in "$@"; do
     --intake-only) INTAKE_ONLY=true ;;
     --e2e-only) E2E_ONLY=true ;;
     --allocation) ALLOCATION=true ;;
-    *) echo "usage: bench/run.sh [--quick] [--profile] [--no-build] [--plain-java] [--intake-only | --e2e-only | --allocation]" >&2; exit 2 ;;
+    --azure) AZURE=true ;;
+    *) echo "usage: bench/run.sh [--quick] [--profile] [--no-build] [--plain-java] [--intake-only | --e2e-only | --allocation | --azure]" >&2; exit 2 ;;
   esac
 done
 # bounded loads: warm-up and measured seconds of intake, end-to-end seconds at E2E_RATE, burst size
@@ -114,7 +117,7 @@ mv "$WORK/jar/$(basename "$JAR")" "$EXTRACTED"
 training "$JAVA" -XX:AOTCacheOutput="$WORK/jar/app.aot"
 # the start-up lines' other setups (section 2) are trained only for a run that prints those lines
 STARTUP_LINES=true
-if $INTAKE_ONLY || $E2E_ONLY || $ALLOCATION; then STARTUP_LINES=false; fi
+if $INTAKE_ONLY || $E2E_ONLY || $ALLOCATION || $AZURE; then STARTUP_LINES=false; fi
 if $STARTUP_LINES; then
   training "$JAVA" -XX:+UseCompactObjectHeaders -XX:AOTCacheOutput="$WORK/jar/app-coh.aot"
   if [ -n "$JAVA17" ]; then training "$JAVA17" -XX:ArchiveClassesAtExit="$WORK/jar/app.jsa"; fi
@@ -186,6 +189,38 @@ if $ALLOCATION; then
     }
     END { printf "allocation: %d leads end to end, %d MB allocated, %.0f KB per lead, %d collections; %s\n",
           leads, allocated, allocated * 1024 / leads, collections - 1, load }' "$OUT/gc.log" | tee "$OUT/table.txt"
+  exit 0
+fi
+
+# --- --azure: the connector as several instances run it, its inbox a queue -------------------------
+# Azurite's queue service (what the tests use: npm ci installs it, as the build does) and the tests'
+# embedded PostgreSQL (bench/EmbeddedPostgresServer.java on the test classpath), then the same intake
+# load as the embedded defaults get, one after the other; the RSS of each after it.
+if $AZURE; then
+  [ -x node_modules/.bin/azurite-queue ] || npm ci --no-audit --no-fund >"$OUT/npm.log" 2>&1
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/test-classpath.txt" >"$OUT/classpath.log" 2>&1
+  QPORT=$(free_port) PGPORT=$(free_port)
+  node_modules/.bin/azurite-queue --silent --location "$WORK/azurite" --queueHost 127.0.0.1 --queuePort "$QPORT" \
+    --skipApiVersionCheck >"$OUT/azurite.log" 2>&1 &
+  PIDS+=($!)
+  "$JAVA" -cp "$(cat "$WORK/test-classpath.txt")" bench/EmbeddedPostgresServer.java "$PGPORT" >"$OUT/postgres.log" 2>&1 &
+  PIDS+=($!)
+  until grep -q '^jdbc=' "$OUT/postgres.log"; do sleep 0.2; done
+  QUEUES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:$QPORT/devstoreaccount1;"
+  line() {   # NAME ARGS...: start, intake load, RSS after
+    local name=$1 t0 ready rss0; shift
+    t0=$(now_ms); start_connector "$name" "$@"
+    ready=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); rss0=$(rss_mb "$PID")
+    log "$name ready in $ready ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
+    echo "$name: $(intake "http://127.0.0.1:$PORT/leads" "$name" "$PID"); RSS when ready $rss0 MB; RSS after $(rss_mb "$PID") MB; ready $ready ms; load $(load1)"
+    stop "$PID"
+  }
+  {
+    echo "lead-connector, profile azure against the embedded defaults, $RUN, $(nproc) cores; command: bench/run.sh $*; JAVA_OPTS=${JAVA_OPTS:-(none)}"
+    line embedded
+    line azure --spring.profiles.active=azure --leads.azure-queue.connection-string="$QUEUES" \
+      --leads.dedup.jdbc-url="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" --leads.dedup.username=postgres --leads.dedup.password=
+  } | tee "$OUT/table.txt"
   exit 0
 fi
 
