@@ -157,6 +157,21 @@ start_connector() {   # NAME ARGS... -> sets PID, PORT, MGMT, DATA
   PID=$!; PIDS+=("$PID")
 }
 
+# a connector's start-up, intake load and RSS: NAME ARGS... -> sets START_MS, START_LOAD, RSS_READY,
+# CONN_INTAKE, CONN_LOAD, RSS_AFTER
+connector_intake() {
+  local name=$1 t0; shift
+  t0=$(now_ms)
+  start_connector "$name" "$@"
+  START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); START_LOAD=$(load1)
+  RSS_READY=$(rss_mb "$PID")
+  log "$name connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
+  CONN_INTAKE=$(intake "http://127.0.0.1:$PORT/leads" "$name" "$PID")
+  CONN_LOAD=$(load1)
+  RSS_AFTER=$(rss_mb "$PID")
+  stop "$PID"
+}
+
 LOAD_START=$(load1)
 log "results and logs: $OUT"
 
@@ -202,18 +217,15 @@ if $AZURE; then
   QPORT=$(free_port) PGPORT=$(free_port)
   node_modules/.bin/azurite-queue --silent --location "$WORK/azurite" --queueHost 127.0.0.1 --queuePort "$QPORT" \
     --skipApiVersionCheck >"$OUT/azurite.log" 2>&1 &
-  PIDS+=($!)
+  QPID=$!; PIDS+=("$QPID")
+  wait_http "$QPID" "http://127.0.0.1:$QPORT/" "$(now_ms)" >/dev/null
   "$JAVA" -cp "$(cat "$WORK/test-classpath.txt")" bench/EmbeddedPostgresServer.java "$PGPORT" >"$OUT/postgres.log" 2>&1 &
   PIDS+=($!)
   until grep -q '^jdbc=' "$OUT/postgres.log"; do sleep 0.2; done
   QUEUES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:$QPORT/devstoreaccount1;"
-  line() {   # NAME ARGS...: start, intake load, RSS after
-    local name=$1 t0 ready rss0; shift
-    t0=$(now_ms); start_connector "$name" "$@"
-    ready=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); rss0=$(rss_mb "$PID")
-    log "$name ready in $ready ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
-    echo "$name: $(intake "http://127.0.0.1:$PORT/leads" "$name" "$PID"); RSS when ready $rss0 MB; RSS after $(rss_mb "$PID") MB; ready $ready ms; load $(load1)"
-    stop "$PID"
+  line() {   # NAME ARGS...
+    connector_intake "$@"
+    echo "$1: $CONN_INTAKE; RSS when ready $RSS_READY MB; RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
   }
   {
     echo "lead-connector, profile azure against the embedded defaults, $RUN, $(nproc) cores; command: bench/run.sh $*; JAVA_OPTS=${JAVA_OPTS:-(none)}"
@@ -266,15 +278,7 @@ if $STARTUP_LINES; then
 fi
 
 # --- 3. connector on its embedded defaults: start-up, intake, RSS ------------------------------------
-t0=$(now_ms)
-start_connector embedded
-START_MS=$(wait_http "$PID" "http://127.0.0.1:$MGMT/actuator/health/readiness" "$t0" ok); START_LOAD=$(load1)
-RSS_READY=$(rss_mb "$PID")
-log "connector ready in ${START_MS} ms; intake load ${WARM}+${DURATION} s at $CONNECTIONS connections"
-CONN_INTAKE=$(intake "http://127.0.0.1:$PORT/leads" embedded "$PID")
-CONN_LOAD=$(load1)
-RSS_AFTER=$(rss_mb "$PID")
-stop "$PID"
+connector_intake embedded
 
 if $INTAKE_ONLY; then
   {

@@ -1,5 +1,6 @@
 package dev.leadconnector.intake;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,5 +17,14 @@ public record IntakeSettings(
 
     public boolean requiresToken() {
         return token != null && !token.isBlank();
+    }
+
+    /**
+     * Whether the request was sent to the intake path as it is written (the URI as sent): what the
+     * intake's metrics count, and what Spring's request observation leaves to them. {@link IntakeGate}
+     * checks every spelling of the path.
+     */
+    public boolean isSentTo(HttpServletRequest request) {
+        return path.equals(request.getRequestURI());
     }
 }

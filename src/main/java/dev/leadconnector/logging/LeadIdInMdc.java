@@ -27,8 +27,7 @@ import org.springframework.stereotype.Component;
 public class LeadIdInMdc implements UnitOfWorkFactory {
 
     public static final String KEY = "leadId";
-    public static final String ROUTE_ID = UnitOfWork.MDC_ROUTE_ID;
-
+    private static final String ROUTE_ID = UnitOfWork.MDC_ROUTE_ID;
     private static final Logger LOG = LoggerFactory.getLogger(LeadIdInMdc.class);
 
     private InflightRepository inflightRepository;

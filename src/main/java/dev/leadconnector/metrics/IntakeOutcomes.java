@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
+import dev.leadconnector.intake.IntakeSettings;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -38,16 +38,16 @@ public class IntakeOutcomes extends OncePerRequestFilter {
             503, "not-stored");
 
     private final MeterRegistry registry;
-    private final String intakePath;
+    private final IntakeSettings intake;
 
-    public IntakeOutcomes(MeterRegistry registry, @Value("${leads.intake.path}") String intakePath) {
+    public IntakeOutcomes(MeterRegistry registry, IntakeSettings intake) {
         this.registry = registry;
-        this.intakePath = intakePath;
+        this.intake = intake;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !intakePath.equals(request.getRequestURI());
+        return !intake.isSentTo(request);
     }
 
     @Override
