@@ -159,7 +159,7 @@ public class ManagementSecurity {
     AuthenticationManager managementAuthentication(InMemoryUserDetailsManager logins, ManagementUsers users) {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(logins);
         passwords.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
-        return new ProviderManager(new LoginThrottle(passwords, users.failedLogins(), Clock.systemUTC()));
+        return new ProviderManager(new LoginThrottle(passwords, logins::userExists, users.failedLogins(), Clock.systemUTC()));
     }
 
     @Bean

@@ -2,6 +2,10 @@ package dev.leadconnector.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.leadconnector.management.OperatorOnlyRestrictor;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
 import java.io.IOException;
@@ -9,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +32,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real browser (headless Chromium) on Hawtio: log in on the management port, open the Camel
@@ -58,6 +65,59 @@ class HawtioBrowserTest {
         if (browser != null) {
             browser.quit();
         }
+    }
+
+    /**
+     * What Hawtio's views call for a viewer, recorded from the Jolokia policy's decisions while a
+     * viewer opens each Camel tab, the threads and the Spring Boot views: nothing they call is
+     * refused (so the policy's allow-list is what Hawtio needs), and the calls are kept as build
+     * output (target/hawtio-viewer-operations.txt) for the allow-list's review.
+     */
+    @Test
+    void everyViewAViewerOpensCallsOnlyWhatThePolicyAllows() throws IOException {
+        ch.qos.logback.classic.Logger policy = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(OperatorOnlyRestrictor.class);
+        ListAppender<ILoggingEvent> decisions = new ListAppender<>();
+        decisions.start();
+        Level level = policy.getLevel();
+        policy.setLevel(Level.DEBUG);
+        policy.addAppender(decisions);
+        try {
+            browser = chromium();
+            logIn(ManagementClient.VIEWER, ManagementClient.VIEWER_PASSWORD);
+            openCamelRoutes();
+            Set<String> views = new TreeSet<>();
+            for (WebElement link : browser.findElements(By.cssSelector("a[href*='/camel/']"))) {
+                views.add(link.getAttribute("href"));
+            }
+            views.add(connector.managementUri("/actuator/hawtio/runtime/threads").toString());
+            views.add(connector.managementUri("/actuator/hawtio/springboot/health").toString());
+            views.add(connector.managementUri("/actuator/hawtio/springboot/info").toString());
+            for (String view : views) {
+                int before = decisions.list.size();
+                browser.get(view);
+                awaitQuiet(decisions, before);
+            }
+            List<String> calls = decisions.list.stream().map(ILoggingEvent::getFormattedMessage).distinct().sorted().toList();
+            Files.createDirectories(Path.of("target"));
+            Files.write(Path.of("target/hawtio-viewer-operations.txt"), calls);
+            assertThat(calls).as("Hawtio called operations").isNotEmpty();
+            assertThat(calls).as("what Hawtio's views call, refused").noneMatch(call -> call.contains("may not call"));
+        } finally {
+            policy.detachAppender(decisions);
+            policy.setLevel(level);
+        }
+    }
+
+    /** A view has loaded once the policy has been asked something since it opened and then nothing for a second. */
+    private static void awaitQuiet(ListAppender<ILoggingEvent> decisions, int before) {
+        int[] seen = {-1};
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    int now = decisions.list.size();
+                    boolean quiet = now > before && now == seen[0];
+                    seen[0] = now;
+                    return quiet;
+                });
     }
 
     @Test

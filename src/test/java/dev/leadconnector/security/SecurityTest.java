@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.leadconnector.management.LoginThrottle;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.support.RunningConnector;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
@@ -315,6 +317,34 @@ class SecurityTest {
         assertThat(basicGetFrom(elsewhere, ManagementClient.OPERATOR, ManagementClient.OPERATOR_PASSWORD))
                 .as("another name").isEqualTo(200);
         assertThat(viewer.get("/actuator/info").statusCode()).as("the same name from another address").isEqualTo(200);
+    }
+
+    /** Issue 25, item 2: failed logins with 1 MB names, or with made-up names, keep nothing and lift no lock. */
+    @Test
+    void hugeOrMadeUpLoginNamesKeepNothingAndLiftNoLock() throws IOException {
+        String elsewhere = "127.0.0.3"; // not the address of the other lock test
+        for (int i = 0; i < 5; i++) {
+            assertThat(basicGetFrom(elsewhere, ManagementClient.VIEWER, "guess-" + i)).isEqualTo(401);
+        }
+        LoginThrottle throttle = (LoginThrottle) connector.context().getBean(ProviderManager.class).getProviders().get(0);
+        int tracked = throttle.tracked();
+        String megabyte = "x".repeat(1 << 20);
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> page = connector.send(HttpRequest.newBuilder(connector.managementUri("/login")).GET());
+            Matcher token = BrowserSession.CSRF_INPUT.matcher(page.body());
+            assertThat(token.find()).isTrue();
+            HttpResponse<String> login = connector.send(HttpRequest.newBuilder(connector.managementUri("/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", BrowserSession.cookie(page, "XSRF-TOKEN").orElse(""))
+                    .POST(HttpRequest.BodyPublishers.ofString(form(megabyte + i, "guess", token.group(1)))));
+            assertThat(login.headers().firstValue("Location").orElse("")).as("refused").endsWith("/login?error");
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(basicGetFrom(elsewhere, "made-up-" + i, "guess")).isEqualTo(401);
+        }
+        assertThat(throttle.tracked()).as("(name, address) pairs counted").isEqualTo(tracked);
+        assertThat(basicGetFrom(elsewhere, ManagementClient.VIEWER, ManagementClient.VIEWER_PASSWORD))
+                .as("still locked").isEqualTo(401);
     }
 
     /** Finding 10: leads, the inbox, dead letters and the database are the connector's user's only. */
