@@ -3,6 +3,7 @@ package dev.leadconnector.dispatch;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.metrics.ActionTag;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -26,6 +27,8 @@ public class LeadMessage {
 
     public static final String ID = "leadId";
     public static final String ACTION = "leadAction";
+    /** The action code as the metrics' {@code action} tag: from a closed set, never the lead's own text (ActionTag). */
+    public static final String ACTION_TAG = "leadActionTag";
     public static final String TEST = "leadTest";
     public static final String OFFER_ID = "leadOfferId";
     public static final String OFFER_TITLE = "leadOfferTitle";
@@ -67,7 +70,9 @@ public class LeadMessage {
     /** The routing headers of a canonical lead. */
     public static void setHeaders(Message message, JsonNode lead) {
         message.setHeader(ID, lead.path("id").asText());
-        message.setHeader(ACTION, lead.path("action").isTextual() ? lead.path("action").asText() : null);
+        String action = lead.path("action").isTextual() ? lead.path("action").asText() : null;
+        message.setHeader(ACTION, action);
+        message.setHeader(ACTION_TAG, ActionTag.of(action));
         message.setHeader(TEST, lead.path("test").asBoolean(false));
         message.setHeader(OFFER_ID, lead.path("offer").path("id").textValue());
         message.setHeader(OFFER_TITLE, lead.path("offer").path("title").textValue());

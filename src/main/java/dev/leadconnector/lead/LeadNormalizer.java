@@ -142,8 +142,9 @@ public class LeadNormalizer {
                 || startsWithTestMarker(payload.path("LeadSource").asText(""));
     }
 
-    private static boolean startsWithTestMarker(String value) {
-        return value.trim().toLowerCase(Locale.ROOT).startsWith(TEST_MARKER);
+    /** Whether a text starts with the marketplace's test marker ({@code msft_test_}, in any case). */
+    public static boolean startsWithTestMarker(String value) {
+        return value != null && value.trim().toLowerCase(Locale.ROOT).startsWith(TEST_MARKER);
     }
 
     private String leadId(String source, String action, Lead.Offer offer, Lead.Customer customer, String description) {

@@ -35,6 +35,8 @@ import org.springframework.stereotype.Component;
  *       ({@code target} is {@code router} when no target was chosen);</li>
  *   <li>{@code leads.inbox.depth}: leads waiting in the inbox.</li>
  * </ul>
+ * The {@code action} tag is one of the documented action codes, {@code test} or {@code other}
+ * ({@link ActionTag}): a tag value is a time series for good, so no lead's text becomes one.
  * Rejected requests never reach Camel whole, so {@link IntakeOutcomes} counts them; duplicates are
  * counted where {@code lead-dispatch} finds them ({@code leads.duplicate{action}}). A delivery that
  * ends well also tells {@link TargetHealth} that the CRM accepted our credentials, and the lead's
@@ -159,9 +161,9 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
         return null;
     }
 
+    /** The lead's action code as a tag value: one of a closed set ({@link ActionTag}), never the lead's own text. */
     private static String action(Exchange exchange) {
-        String action = exchange.getMessage().getHeader("leadAction", String.class);
-        return action == null ? "unknown" : action;
+        return ActionTag.of(exchange.getMessage().getHeader("leadAction", String.class));
     }
 
     private static double depthOrNaN(InboxProbe probe) {

@@ -49,6 +49,8 @@ public class EmailNotifier extends Notifier {
     @Override
     protected CrmCall message(Digest digest) {
         StringBuilder body = new StringBuilder(digest.title()).append("\n");
+        // plain text: a lead's texts are one line each (Notification), so no field can start a line of its
+        // own and forge a lead or a fact; the description's own lines stay indented under its label
         for (Notification lead : digest.listed()) {
             body.append("\n").append(lead.headline()).append("\n");
             lead.facts().forEach((fact, value) -> body.append("  ").append(fact).append(": ")
@@ -79,6 +81,7 @@ public class EmailNotifier extends Notifier {
                 .replace("{offer}", first.offer() == null ? "an offer" : first.offer())
                 .replace("{action}", first.did() == null ? "sent a lead" : first.did());
         String count = digest.size() > 1 ? "[" + digest.size() + " leads] " : "";
+        // a header line: no line break (a forged header) from the template either
         return (first.test() ? "[TEST] " : "") + count + subject.replaceAll("[\\r\\n]+", " ");
     }
 

@@ -68,8 +68,10 @@ public class SlackNotifier extends Notifier {
         }
     }
 
+    /** A section of mrkdwn, verbatim: see {@link #escape}. */
     private static void section(ArrayNode blocks, String mrkdwn) {
-        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", cut(mrkdwn, MAX_TEXT));
+        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", cut(mrkdwn, MAX_TEXT))
+                .put("verbatim", true);
     }
 
     /** The ids, after the prefix, in texts of at most 3,000 characters each. */
@@ -89,7 +91,15 @@ public class SlackNotifier extends Notifier {
         return chunks;
     }
 
-    /** Slack's mrkdwn: &, < and > escaped, so a customer's text cannot make links or mentions. */
+    /**
+     * A lead's text in Slack's mrkdwn. &, < and > escaped, the only escaping Slack documents, so a customer's
+     * text makes no {@code <url|text>} link and no {@code <!channel>} or {@code <@user>} mention; and every section
+     * is {@code verbatim}, so Slack does not make links of bare URLs, channel names or {@code @here} in it either
+     * (our own sections carry none). Line breaks are already spaces in one-line fields ({@link Notification}).
+     * Slack documents no escape for {@code *bold*}, {@code _italic_}, {@code ~strike~} or backticks; they can only
+     * restyle a lead's own words, not forge a link, a mention or a line, and replacing them would change the
+     * customer's text (an e-mail address with {@code _}), so they are left as sent.
+     */
     static String escape(String text) {
         return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }

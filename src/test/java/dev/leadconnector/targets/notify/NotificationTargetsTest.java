@@ -151,7 +151,7 @@ class NotificationTargetsTest {
                     {"type":"TextBlock","text":"%s","wrap":true,"weight":"Bolder","separator":true},
                     {"type":"FactSet","facts":[%s]}]}}]}""".formatted(headline, factSet)));
 
-        // Slack: header and one mrkdwn section, with the plain-text fallback
+        // Slack: header and one mrkdwn section (verbatim: Slack links nothing of the lead's), with the plain-text fallback
         LoggedRequest message = slack(id).get(0);
         assertThat(message.getUrl()).isEqualTo(SLACK_PATH);
         StringBuilder section = new StringBuilder("*" + headline + "*");
@@ -159,7 +159,7 @@ class NotificationTargetsTest {
         assertThat(json(message.getBodyAsString())).isEqualTo(json("""
                 {"text":"New marketplace lead: %s","blocks":[
                   {"type":"header","text":{"type":"plain_text","text":"New marketplace lead"}},
-                  {"type":"section","text":{"type":"mrkdwn","text":"%s"}}]}""".formatted(headline, section)));
+                  {"type":"section","text":{"type":"mrkdwn","text":"%s","verbatim":true}}]}""".formatted(headline, section)));
         assertThat(connector.deadLetters().resolve(id + "-email.json")).doesNotExist();
     }
 
@@ -264,6 +264,106 @@ class NotificationTargetsTest {
         assertThat(json(answer.body()).path("message").asText()).contains("notified in a message of");
         assertThat(requests(TEAMS_PATH)).anyMatch(r -> r.getBodyAsString().contains("lead-connector validation")
                 && r.getBodyAsString().contains("[TEST] New marketplace lead"));
+    }
+
+    // --- issue 25, item 4: a lead's fields are text in every channel, never markup ----------------------
+
+    /** A link that would render as the connector's own words, a line break that forges a line, markup and HTML. */
+    static final String FORGED_LINK = "[Your Azure subscription is suspended](https://evil.example/pay)";
+    static final String FORGED_LINE = "Contoso\r\nFORGED: second lead";
+    static final String MARKUP = "**bold** <b>x</b> &amp; <https://evil.example/pay|Pay now>\r\n- a forged list item";
+
+    /** The fixture's lead (Avery Quinn's) with these fields as an intruder posts them. */
+    static String hostileLead(String email) {
+        com.fasterxml.jackson.databind.node.ObjectNode lead = (com.fasterxml.jackson.databind.node.ObjectNode) json(TestLeads.lead(email, "INS"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) lead.get("UserDetails")).put("FirstName", FORGED_LINK).put("Company", FORGED_LINE);
+        lead.put("Description", MARKUP);
+        return lead.toString();
+    }
+
+    @Test
+    void anEmailShowsALeadsFieldsAsTextOnTheirOwnLines() throws Exception {
+        String email = unique("hostile-mail");
+        String id = RunningConnector.acceptedId(connector.postLead(hostileLead(email)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !mails(id).isEmpty());
+        MimeMessage mail = mails(id).get(0);
+
+        assertThat(mail.getSubject()).doesNotContain("\r", "\n")
+                .isEqualTo("Marketplace lead: Contoso FORGED: second lead clicked Get it now (Contoso Analytics Suite)");
+        assertThat(mail.getHeader("Subject")).as("one Subject header").hasSize(1);
+        String body = text(mail).replace("\r\n", "\n");
+        assertThat(body.lines()).as("no line of the lead's making").noneMatch(line -> line.startsWith("FORGED:"))
+                .noneMatch(line -> line.startsWith("- a forged"));
+        assertThat(body).startsWith("New marketplace lead\n\n"
+                + FORGED_LINK + " Quinn (Contoso FORGED: second lead) clicked Get it now: Contoso Analytics Suite\n"
+                + "  Name: " + FORGED_LINK + " Quinn\n"
+                + "  Company: Contoso FORGED: second lead\n"
+                + "  Title: Head of Platform\n"
+                + "  E-mail: " + email + "\n"
+                + "  Phone: 14255550142\n"
+                + "  Country: US\n"
+                + "  Did: clicked Get it now\n"
+                + "  Funnel stage: initial interest\n"
+                + "  Offer: Contoso Analytics Suite\n"
+                // the customer's description keeps its lines, each indented under its label
+                + "  Description: **bold** <b>x</b> &amp; <https://evil.example/pay|Pay now>\n"
+                + "    - a forged list item\n"
+                + "  Lead id: " + id + "\n");
+    }
+
+    @Test
+    void aTeamsCardShowsALeadsFieldsAsTextNotMarkdown() {
+        String email = unique("hostile-teams");
+        String id = RunningConnector.acceptedId(connector.postLead(hostileLead(email)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !teams(id).isEmpty());
+        JsonNode body = json(teams(id).get(0).getBodyAsString()).path("attachments").path(0).path("content").path("body");
+
+        // Adaptive Card text is markdown: each metacharacter escaped, so the link text is shown, not a link
+        String link = "\\[Your Azure subscription is suspended\\](https://evil.example/pay)";
+        assertThat(body.path(1).path("text").asText())
+                .isEqualTo(link + " Quinn (Contoso FORGED: second lead) clicked Get it now: Contoso Analytics Suite");
+        Map<String, String> facts = new java.util.LinkedHashMap<>();
+        body.path(2).path("facts").forEach(fact -> facts.put(fact.path("title").asText(), fact.path("value").asText()));
+        assertThat(facts).containsEntry("Name", link + " Quinn")
+                .containsEntry("Company", "Contoso FORGED: second lead")
+                .containsEntry("E-mail", email)
+                .containsEntry("Description", "\\*\\*bold\\*\\* \\<b\\>x\\</b\\> \\&amp; \\<https://evil.example/pay|Pay now\\>\n"
+                        + "\\- a forged list item")
+                .containsEntry("Lead id", id);
+        List<String> texts = new java.util.ArrayList<>(body.findValuesAsText("text"));
+        texts.addAll(facts.values());
+        assertThat(texts).as("no markdown metacharacter left unescaped, no carriage return")
+                .noneMatch(text -> java.util.regex.Pattern.compile("(?<!\\\\)[\\[\\]*_<>&]").matcher(text).find())
+                .noneMatch(text -> text.contains("\r"));
+    }
+
+    @Test
+    void aSlackMessageShowsALeadsFieldsAsTextWithNoLinkOfTheirs() {
+        String email = unique("hostile-slack");
+        String id = RunningConnector.acceptedId(connector.postLead(hostileLead(email)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !slack(id).isEmpty());
+        String sent = slack(id).get(0).getBodyAsString();
+        JsonNode section = json(sent).path("blocks").path(1).path("text");
+
+        String headline = FORGED_LINK + " Quinn (Contoso FORGED: second lead) clicked Get it now: Contoso Analytics Suite";
+        assertThat(section.path("type").asText()).isEqualTo("mrkdwn");
+        // verbatim: Slack turns no URL, channel or mention of the lead's text into a link
+        assertThat(section.path("verbatim").asBoolean()).isTrue();
+        assertThat(section.path("text").asText()).isEqualTo("*" + headline + "*"
+                + "\n*Name:* " + FORGED_LINK + " Quinn"
+                + "\n*Company:* Contoso FORGED: second lead"
+                + "\n*Title:* Head of Platform"
+                + "\n*E-mail:* " + email
+                + "\n*Phone:* 14255550142"
+                + "\n*Country:* US"
+                + "\n*Did:* clicked Get it now"
+                + "\n*Funnel stage:* initial interest"
+                + "\n*Offer:* Contoso Analytics Suite"
+                + "\n*Description:* **bold** &lt;b&gt;x&lt;/b&gt; &amp;amp; &lt;https://evil.example/pay|Pay now&gt;\n- a forged list item"
+                + "\n*Lead id:* " + id);
+        assertThat(json(sent).path("text").asText()).isEqualTo("New marketplace lead: " + headline);
+        assertThat(json(sent).findValuesAsText("text")).as("no <url|text> link, no tag of the lead's making")
+                .noneMatch(text -> text.contains("<https://") || text.contains("<b>") || text.contains("\r"));
     }
 
     // --- the fakes ---------------------------------------------------------------------------------------
