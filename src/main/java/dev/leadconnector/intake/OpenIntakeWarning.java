@@ -44,9 +44,9 @@ class OpenIntakeWarning {
         if (address != null && address.isLoopbackAddress()) {
             return;
         }
-        LOG.warn("The intake accepts leads without a token from anyone who reaches {}{}{}: set leads.intake.token "
-                        + "(environment LEADS_INTAKE_TOKEN) and give it to the marketplace as ?code=<token>.",
-                address == null || address.isAnyLocalAddress() ? "every interface, port " : address.getHostAddress() + ":",
-                environment.getProperty("local.server.port", String.valueOf(properties.getPort())), settings.path());
+        LOG.warn("The intake ({}) accepts leads without a token, from anyone who reaches {} port {}: set "
+                        + "leads.intake.token (environment LEADS_INTAKE_TOKEN) and give it to the marketplace as ?code=<token>.",
+                settings.path(), address == null || address.isAnyLocalAddress() ? "any interface's" : address.getHostAddress() + ",",
+                environment.getProperty("local.server.port", String.valueOf(properties.getPort())));
     }
 }
