@@ -11,8 +11,8 @@ RUN mvn -B -q package -DskipTests -Dazurite.install.skip=true && cp target/lead-
 FROM eclipse-temurin:25-jre
 # curl for the HEALTHCHECK: recent JRE base images no longer ship it
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /app leads \
- && mkdir -p /app/data && chown leads:leads /app/data
+ && groupadd --system --gid 10001 leads && useradd --system --uid 10001 --gid 10001 --home-dir /app leads \
+ && mkdir -p /app/data && chown 10001:10001 /app/data
 WORKDIR /app
 COPY --from=build /build/app.jar app.jar
 COPY routes routes
@@ -32,7 +32,10 @@ RUN java -Djarmode=tools -jar app.jar extract --destination jar && rm app.jar \
  && java @jvm.options -XX:AOTCacheOutput=jar/app.aot -jar jar/app.jar --camel.main.duration-max-seconds=2 \
       --leads.data-dir="$training" --server.port=0 --management.server.port=0 --leads.routes.reload=false \
  && rm -rf "$training"
-USER leads
+# Numeric (the user leads, group leads): Kubernetes checks runAsNonRoot only against a number, and
+# deploy/kubernetes.yaml's runAsUser/runAsGroup/fsGroup are these. At run time the process writes
+# only data/ (a volume) and /tmp (hsperfdata, Tomcat's work folders): the root may be read-only.
+USER 10001:10001
 VOLUME /app/data
 # 8080: leads (the marketplace posts here). 8081: management (health, Prometheus, Hawtio, Jolokia),
 # keep it on a private network.

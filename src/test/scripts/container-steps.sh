@@ -79,7 +79,7 @@ read -r -a ENTRYPOINT < <(printf '%s\n' "$RUNTIME" | sed -n 's/^ENTRYPOINT \[\(.
 
 AS=()
 if [[ $(id -u) == 0 ]] && id nobody >/dev/null 2>&1; then
-  # like USER leads: only data/ belongs to the process's user
+  # like the image's USER 10001:10001: only data/ belongs to the process's user
   chown nobody "$APP/data"
   AS=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
 fi

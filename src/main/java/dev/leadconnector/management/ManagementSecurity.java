@@ -6,12 +6,8 @@ import dev.leadconnector.management.ManagementUsers.Login;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -162,45 +158,28 @@ public class ManagementSecurity {
         return new ProviderManager(new LoginThrottle(passwords, logins::userExists, users.failedLogins(), Clock.systemUTC()));
     }
 
+    /**
+     * The viewer and the operator. A login without a configured password gets a generated one, kept
+     * owner-only in generated-passwords-file (default ${leads.data-dir}/management-passwords) and
+     * reused at the next start until a password is configured ({@link GeneratedPasswords}).
+     */
     @Bean
     InMemoryUserDetailsManager managementLogins(ManagementUsers users, Environment environment) throws IOException {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        StringBuilder generated = new StringBuilder();
+        Path file = Path.of(StringUtils.hasText(users.generatedPasswordsFile()) ? users.generatedPasswordsFile()
+                : Objects.requireNonNull(environment.getProperty("leads.data-dir", "./data")) + "/management-passwords");
+        GeneratedPasswords generated = GeneratedPasswords.readFrom(file);
         UserDetails viewer = login(users.viewer(), "viewer", ManagementRoles.VIEWER, encoder, generated);
         UserDetails operator = login(users.operator(), "operator", ManagementRoles.OPERATOR, encoder, generated);
-        if (!generated.isEmpty()) {
-            Path file = Path.of(StringUtils.hasText(users.generatedPasswordsFile()) ? users.generatedPasswordsFile()
-                    : Objects.requireNonNull(environment.getProperty("leads.data-dir", "./data")) + "/management-passwords");
-            writeOwnerOnly(file, generated.toString());
-            // the passwords themselves never go to the log
-            LOG.warn("No password set for some management logins: generated ones for this run are in {}. "
-                    + "Set leads.management.viewer.password and leads.management.operator.password in production.", file);
-        }
+        generated.store();
         return new InMemoryUserDetailsManager(List.of(viewer, operator));
     }
 
     private static UserDetails login(Login login, String defaultName, String role, PasswordEncoder encoder,
-                                     StringBuilder generated) {
+                                     GeneratedPasswords generated) {
         String username = StringUtils.hasText(login.username()) ? login.username() : defaultName;
-        String password = login.password();
-        if (!StringUtils.hasText(password)) {
-            byte[] random = new byte[18];
-            new SecureRandom().nextBytes(random);
-            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            generated.append(username).append('=').append(password).append('\n');
-        }
+        String password = generated.passwordOf(username, login.password());
         return User.withUsername(username).password(encoder.encode(password)).roles(role).build();
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content);
     }
 
     private static RequestMatcher path(HttpMethod method, String pattern) {

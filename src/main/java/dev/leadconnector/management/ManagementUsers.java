@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code leads.management.*}: the two logins of the management port. A viewer watches (health
  * details, metrics, Hawtio, every read); an operator may also act (stop and start routes, replay
- * dead letters, every POST). An empty password means "generate one for this run".
+ * dead letters, every POST). An empty password means "use the generated one" ({@link GeneratedPasswords}).
  */
 @ConfigurationProperties("leads.management")
 public record ManagementUsers(
