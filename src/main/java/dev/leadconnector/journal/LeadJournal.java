@@ -27,6 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * What happened to each lead, written to the {@link JournalStore} by one thread of its own, in
@@ -227,13 +228,16 @@ public class LeadJournal implements SmartLifecycle {
                 queue.drainTo(batch, BATCH - 1);
                 try {
                     writeAll(batch);
-                } catch (RuntimeException e) {
+                } catch (DataIntegrityViolationException refused) {
                     // one entry the database refuses must not take the others' journeys with it
-                    writeOneByOne(batch, e);
+                    writeOneByOne(batch, refused);
                 }
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (RuntimeException e) {
+                // the database itself (down, unreachable): not retried entry by entry, each waiting its timeout
+                LOG.warn("Could not write {} lead journal entries: {}", batch.size(), e.toString());
             } finally {
                 batch.clear();
             }
@@ -255,9 +259,9 @@ public class LeadJournal implements SmartLifecycle {
     }
 
     /**
-     * Every value is fitted to its column before it is queued, so what is left to fail is the database
-     * itself (then every entry fails again) or a row it refuses for a reason of its own: that row is lost,
-     * not the batch. (An event batch the database half wrote before failing may show those events twice.)
+     * Every value is fitted to its column before it is queued; a row the database still refuses (a
+     * constraint of its own) is lost, not the batch. (An event batch the database half wrote before it
+     * refused one may show those events twice.)
      */
     private void writeOneByOne(List<Object> batch, RuntimeException batchFailure) {
         int lost = 0;

@@ -184,6 +184,25 @@ class JournalBoundsTest {
     }
 
     @Test
+    void aRowTheDatabaseRefusesLosesItselfNotTheOtherLeadsOfItsBatch() {
+        JournalStore store = new JournalStore(fresh("h2"));
+        LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
+                Clock.systemUTC());
+        String good = "%032x".formatted(5);
+        // queued before the writer starts: one batch, the refused row first
+        journal.received("{\"id\":\"" + "f".repeat(40) + "\",\"action\":\"INS\"}"); // no lead id: too long for its column
+        journal.received("{\"id\":\"" + good + "\",\"action\":\"INS\"}");
+        journal.delivered(good, "archive", "x.json");
+        journal.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.events(good, 10).size() == 2);
+        } finally {
+            journal.stop();
+        }
+        assertThat(store.lead(good)).isNotNull();
+    }
+
+    @Test
     void aCutNeverSplitsACharacter() {
         String cut = LeadJournal.cut("a" + "\uD83D\uDE00".repeat(10), 10);
         assertThat(cut).endsWith(LeadJournal.CUT);
