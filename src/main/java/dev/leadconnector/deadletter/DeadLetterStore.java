@@ -6,14 +6,19 @@ import dev.leadconnector.dispatch.LeadMessage;
 import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.journal.LeadsEndpoint;
 import dev.leadconnector.security.SecretValues;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -27,6 +32,13 @@ import org.springframework.stereotype.Component;
  * back to that target's route; one parked by the router goes through the router again. Either
  * way the per-target delivery keys keep a target that already has the lead from getting it twice.
  * A replayed envelope moves to {@code replayed/}; if the lead fails again, a fresh envelope says why.
+ *
+ * <p>The list is paged in file-name order ({@code <lead id>-<target>.json}: by lead id, then target),
+ * which is deterministic and lets a cursor (the last name of a page) stay valid while letters are
+ * replayed or parked. A page lists the names (cheap), keeps those after the cursor that the target
+ * and lead id filters can match by name, and reads only as many files as the page needs (a reason
+ * filter is in the file, so it reads until the page is full, at most {@code max-page-size} files).
+ * Replay goes over every matching letter, one file at a time, never through the paged list.
  */
 @Component
 public class DeadLetterStore {
@@ -47,6 +59,9 @@ public class DeadLetterStore {
     public record Summary(String leadId, String target, String action, String reason, String error, Instant failedAt,
                           String journey) {}
 
+    /** One page of the list; {@code next}, the cursor for the following page ({@code after}), is null on the last. */
+    public record Page(List<Summary> letters, String next) {}
+
     /** The outcome of re-driving one dead letter. */
     public record Outcome(String leadId, String target, String result) {}
 
@@ -55,9 +70,12 @@ public class DeadLetterStore {
     private final ProducerTemplate producer;
     private final SecretValues secrets;
     private final LeadJournal journal;
+    private final DeadLetterListSettings paging;
 
     public DeadLetterStore(@Value("${leads.dead-letter.directory}") Path directory, ObjectMapper mapper,
-                           ProducerTemplate producer, SecretValues secrets, LeadJournal journal) {
+                           ProducerTemplate producer, SecretValues secrets, LeadJournal journal,
+                           DeadLetterListSettings paging) {
+        this.paging = paging;
         this.directory = directory;
         this.mapper = mapper;
         this.producer = producer;
@@ -65,12 +83,38 @@ public class DeadLetterStore {
         this.journal = journal;
     }
 
-    public List<Summary> list(Filter filter) {
-        return envelopes(filter).stream().map(Parked::summary).toList();
+    /** The page of letters matching {@code filter} after the cursor {@code after} (null: the first page). */
+    public Page list(Filter filter, Integer limit, String after) {
+        int size = paging.pageOf(limit);
+        List<String> names = names(filter, after);
+        List<Summary> page = new ArrayList<>(Math.min(size, names.size()));
+        String last = null;
+        int read = 0;
+        for (String name : names) {
+            if (page.size() == size || read == paging.maxPageSize()) {
+                break;
+            }
+            last = name;
+            read++;
+            Parked parked = read(directory.resolve(name));
+            if (parked != null && filter.matches(parked.envelope())) {
+                page.add(parked.summary());
+            }
+        }
+        boolean more = last != null && !last.equals(names.get(names.size() - 1));
+        return new Page(page, more ? last : null);
     }
 
+    /** Re-drives every letter matching {@code filter}, each file read when its turn comes. */
     public List<Outcome> replay(Filter filter) {
-        return envelopes(filter).stream().map(this::replay).toList();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String name : names(filter, null)) {
+            Parked parked = read(directory.resolve(name));
+            if (parked != null && filter.matches(parked.envelope())) {
+                outcomes.add(replay(parked));
+            }
+        }
+        return outcomes;
     }
 
     private Outcome replay(Parked parked) {
@@ -104,25 +148,49 @@ public class DeadLetterStore {
         }
     }
 
-    private List<Parked> envelopes(Filter filter) {
+    /** A letter's file name when its lead id is a lead id (32 hex digits): lead id and target exactly. */
+    private static final Pattern NAME = Pattern.compile("([0-9a-f]{32})-(.+)\\.json");
+
+    /**
+     * The letters' file names after {@code after}, sorted, that {@code filter} may match by name alone
+     * ({@code <lead id>-<target>.json}); the envelope decides the rest (and for a poison message's letter,
+     * whose id is no lead id and may hold a '-', everything).
+     */
+    private List<String> names(Filter filter, String after) {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().startsWith("."))
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(".json") && !name.startsWith(".")
+                            && (after == null || name.compareTo(after) > 0) && mayMatch(name, filter))
                     .sorted()
-                    .map(this::read)
-                    .filter(parked -> filter.matches(parked.envelope()))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static boolean mayMatch(String name, Filter filter) {
+        Matcher parts = NAME.matcher(name);
+        if (parts.matches()) {
+            return (filter.target() == null || filter.target().equals(parts.group(2)))
+                    && (filter.leadId() == null || filter.leadId().equals(parts.group(1)));
+        }
+        return (filter.target() == null || name.endsWith("-" + filter.target() + ".json"))
+                && (filter.leadId() == null || name.startsWith(filter.leadId() + "-"));
+    }
+
+    /** The letter in {@code file}, or null when it is gone (replayed meanwhile). */
     private Parked read(Path file) {
         try {
             JsonNode node = mapper.readTree(file.toFile());
             return new Parked(file, mapper.treeToValue(node, DeadLetters.Envelope.class));
+        } catch (FileNotFoundException | NoSuchFileException gone) {
+            if (Files.exists(file)) {
+                throw new UncheckedIOException("Unreadable dead letter " + file.getFileName(), gone);
+            }
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException("Unreadable dead letter " + file.getFileName(), e);
         }

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Dead letters on the management surface, over HTTP ({@code GET/POST /actuator/deadletters}) and
  * JMX (so Hawtio can list and replay them): all, or by target ("router" for leads the router
- * parked), lead id, or a part of the reason.
+ * parked), lead id, or a part of the reason. The list is paged ({@code limit}, and {@code after} the
+ * previous page's {@code next}; see {@link DeadLetterStore}); a replay goes over every matching letter.
  */
 @Component
 @Endpoint(id = "deadletters")
@@ -24,8 +25,9 @@ public class DeadLettersEndpoint {
     }
 
     @ReadOperation
-    public List<DeadLetterStore.Summary> list(@Nullable String target, @Nullable String leadId, @Nullable String reason) {
-        return store.list(new DeadLetterStore.Filter(target, leadId, reason));
+    public DeadLetterStore.Page list(@Nullable String target, @Nullable String leadId, @Nullable String reason,
+                                     @Nullable Integer limit, @Nullable String after) {
+        return store.list(new DeadLetterStore.Filter(target, leadId, reason), limit, after);
     }
 
     @WriteOperation

@@ -44,6 +44,15 @@ public record Journey(String leadId, Instant receivedAt, JsonNode lead, int dupl
 
     /** The journey told by these events; {@code link} gives the CRM's link to a record (target, record id), or null. */
     static Journey of(LeadRow lead, List<Event> events, ObjectMapper mapper, BiFunction<String, String, String> link) {
+        return of(lead, events, 0, mapper, link);
+    }
+
+    /**
+     * The same, for events the store read bounded ({@link JournalStore#events}): {@code duplicatesCounted}
+     * is how often the lead came again, of which {@code events} may list only the first.
+     */
+    static Journey of(LeadRow lead, List<Event> events, int duplicatesCounted, ObjectMapper mapper,
+                      BiFunction<String, String, String> link) {
         Map<String, Target> targets = new LinkedHashMap<>();
         int duplicates = 0;
         List<Step> steps = new ArrayList<>();
@@ -79,7 +88,7 @@ public record Journey(String leadId, Instant receivedAt, JsonNode lead, int dupl
                 }
             }
         }
-        return new Journey(lead.leadId(), lead.receivedAt(), parse(mapper, lead.lead()), duplicates,
+        return new Journey(lead.leadId(), lead.receivedAt(), parse(mapper, lead.lead()), Math.max(duplicates, duplicatesCounted),
                 List.copyOf(targets.values()), steps);
     }
 

@@ -27,6 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * What happened to each lead, written to the {@link JournalStore} by one thread of its own, in
@@ -67,19 +68,77 @@ public class LeadJournal implements SmartLifecycle {
         this.clock = clock;
     }
 
+    /** What stands where a value was cut to fit its column. */
+    static final String CUT = "…[cut]";
+
     /** Dispatch took a new lead (its canonical JSON): kept with its e-mail's hash, and its received event. */
     public void received(String canonicalLead) {
         JsonNode lead = json(canonicalLead);
         String id = lead.path("id").asText();
         Instant receivedAt = lead.hasNonNull("receivedAt") ? Instant.parse(lead.path("receivedAt").asText()) : clock.instant();
         String email = lead.path("customer").path("email").textValue();
-        offer(new LeadRow(id, receivedAt, email == null ? null : emailHash(email), lead.path("action").textValue(),
-                canonicalLead));
+        offer(new LeadRow(id, receivedAt, email == null ? null : emailHash(email),
+                cut(lead.path("action").textValue(), JournalStore.ACTION_LENGTH), fitLead(lead, canonicalLead)));
         ObjectNode detail = mapper.createObjectNode();
         for (String field : List.of("source", "action", "stage", "test")) {
             detail.set(field, lead.path(field));
         }
-        offer(new Event(id, clock.instant(), RECEIVED, null, null, null, detail.toString()));
+        offer(new Event(id, clock.instant(), RECEIVED, null, null, null, fitDetail(detail)));
+    }
+
+    /**
+     * The canonical lead as the journal keeps it: whole, unless it is longer than its column (the intake
+     * schema bounds every field, but the marketplace's {@code original} payload is bounded only by
+     * {@code leads.intake.max-body-bytes}, which may be set above it): then {@code original} is left out
+     * and says so. The archive and the targets still get the whole lead.
+     */
+    private String fitLead(JsonNode lead, String canonicalLead) {
+        if (canonicalLead.length() <= JournalStore.LEAD_LENGTH || !(lead instanceof ObjectNode object)) {
+            return canonicalLead;
+        }
+        ObjectNode copy = object.deepCopy();
+        copy.put("original", CUT + " the marketplace's payload (" + canonicalLead.length()
+                + " characters of canonical lead) is longer than the journal keeps: see the archive");
+        return copy.toString();
+    }
+
+    /**
+     * An event's detail as the journal keeps it: whole when it fits its column; else every long text in
+     * it (an error a CRM answered at length, the reasons for many targets) cut shorter, marked, until it
+     * fits. It stays JSON, so the journey still reads it.
+     */
+    String fitDetail(JsonNode detail) {
+        String text = detail.toString();
+        for (int most = 1000; text.length() > JournalStore.DETAIL_LENGTH && most >= 16; most /= 2) {
+            text = cutTexts(detail.deepCopy(), most).toString();
+        }
+        return text.length() <= JournalStore.DETAIL_LENGTH ? text
+                : mapper.createObjectNode().put("cut", CUT + " " + text.length() + " characters of detail").toString();
+    }
+
+    private static JsonNode cutTexts(JsonNode node, int most) {
+        if (node instanceof ObjectNode object) {
+            object.fieldNames().forEachRemaining(name -> object.set(name, cutTexts(object.get(name), most)));
+        } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, cutTexts(array.get(i), most));
+            }
+        } else if (node.isTextual() && node.textValue().length() > most) {
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(cut(node.textValue(), most));
+        }
+        return node;
+    }
+
+    /** {@code value}, or its start and {@link #CUT} when it is longer than {@code most} characters. */
+    static String cut(String value, int most) {
+        if (value == null || value.length() <= most) {
+            return value;
+        }
+        int end = most - CUT.length();
+        if (Character.isHighSurrogate(value.charAt(end - 1))) {
+            end--; // never half a character
+        }
+        return value.substring(0, end) + CUT;
     }
 
     public void duplicate(String leadId) {
@@ -132,7 +191,8 @@ public class LeadJournal implements SmartLifecycle {
         if (leadId == null) {
             return;
         }
-        offer(new Event(leadId, clock.instant(), event, target, attempt, recordId, detail == null ? null : json(detail)));
+        offer(new Event(leadId, clock.instant(), event, cut(target, JournalStore.TARGET_LENGTH), attempt,
+                cut(recordId, JournalStore.RECORD_ID_LENGTH), detail == null ? null : fitDetail(mapper.valueToTree(detail))));
     }
 
     private void offer(Object entry) {
@@ -166,25 +226,56 @@ public class LeadJournal implements SmartLifecycle {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-                List<Event> events = new ArrayList<>(batch.size());
-                for (Object entry : batch) {
-                    if (entry instanceof LeadRow lead) {
-                        store.addLead(lead);
-                    } else {
-                        events.add((Event) entry);
-                    }
-                }
-                if (!events.isEmpty()) {
-                    store.addEvents(events);
+                try {
+                    writeAll(batch);
+                } catch (DataIntegrityViolationException refused) {
+                    // one entry the database refuses must not take the others' journeys with it
+                    writeOneByOne(batch, refused);
                 }
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                // the database itself (down, unreachable): not retried entry by entry, each waiting its timeout
                 LOG.warn("Could not write {} lead journal entries: {}", batch.size(), e.toString());
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    private void writeAll(List<Object> batch) {
+        List<Event> events = new ArrayList<>(batch.size());
+        for (Object entry : batch) {
+            if (entry instanceof LeadRow lead) {
+                store.addLead(lead);
+            } else {
+                events.add((Event) entry);
+            }
+        }
+        if (!events.isEmpty()) {
+            store.addEvents(events);
+        }
+    }
+
+    /**
+     * Every value is fitted to its column before it is queued; a row the database still refuses (a
+     * constraint of its own) is lost, not the batch. (An event batch the database half wrote before it
+     * refused one may show those events twice.)
+     */
+    private void writeOneByOne(List<Object> batch, RuntimeException batchFailure) {
+        int lost = 0;
+        RuntimeException last = batchFailure;
+        for (Object entry : batch) {
+            try {
+                writeAll(List.of(entry));
+            } catch (RuntimeException e) {
+                lost++;
+                last = e;
+            }
+        }
+        if (lost > 0) {
+            LOG.warn("Could not write {} of {} lead journal entries: {}", lost, batch.size(), last.toString());
         }
     }
 
@@ -193,14 +284,6 @@ public class LeadJournal implements SmartLifecycle {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON", e);
-        }
-    }
-
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
         }
     }
 

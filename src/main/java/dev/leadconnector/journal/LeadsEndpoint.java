@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +27,11 @@ import org.springframework.stereotype.Component;
 public class LeadsEndpoint {
 
     static final Pattern LEAD_ID = Pattern.compile("[0-9a-f]{32}");
+    /** The page the e-mail query answers by default, and the most a {@code limit} may ask for. */
     static final int MOST_LEADS = 50;
+    static final int MOST_LEADS_ASKED = 500;
+    /** The most events of each kind a journey reads ({@link JournalStore#events}). */
+    static final int MOST_EVENTS = 1000;
 
     /** One of a customer's leads, as the e-mail query lists it. */
     public record LeadSummary(String leadId, Instant receivedAt, String action, Map<String, String> states,
@@ -51,15 +56,29 @@ public class LeadsEndpoint {
             throw new IllegalArgumentException("a lead id is 32 lower-case hex digits");
         }
         LeadRow lead = store.lead(leadId);
-        return lead == null ? null : Journey.of(lead, store.events(leadId), mapper, this::link);
+        return lead == null ? null : journey(lead);
     }
 
-    /** The customer's leads (at most 50), newest first. */
+    private Journey journey(LeadRow lead) {
+        return Journey.of(lead, store.events(lead.leadId(), MOST_EVENTS), store.duplicates(lead.leadId()), mapper,
+                this::link);
+    }
+
+    /** The customer's 50 newest leads, newest first (JMX; over HTTP {@link LeadsWebEndpoint} also takes a limit). */
     @ReadOperation
     public List<LeadSummary> listLeads(String email) {
-        return store.leadsByEmailHash(journal.emailHash(email), MOST_LEADS).stream().map(lead -> {
+        return listLeads(email, null);
+    }
+
+    /**
+     * The customer's newest leads, newest first: {@code limit} of them (default 50, at most 500), and
+     * the database reads no more than that.
+     */
+    public List<LeadSummary> listLeads(String email, @Nullable Integer limit) {
+        int page = limit == null || limit < 1 ? MOST_LEADS : Math.min(limit, MOST_LEADS_ASKED);
+        return store.leadsByEmailHash(journal.emailHash(email), page).stream().map(lead -> {
             Map<String, String> states = new LinkedHashMap<>();
-            Journey.of(lead, store.events(lead.leadId()), mapper, this::link).targets()
+            journey(lead).targets()
                     .forEach(target -> states.put(target.target(), target.state()));
             return new LeadSummary(lead.leadId(), lead.receivedAt(), lead.action(), states, path(lead.leadId()));
         }).toList();

@@ -1,11 +1,13 @@
 package dev.leadconnector.journal;
 
 import dev.leadconnector.intake.Problem;
+import java.util.List;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 import org.springframework.stereotype.Component;
+import org.springframework.lang.Nullable;
 import org.springframework.util.MimeType;
 
 /** The HTTP answers of {@link LeadsEndpoint}: a problem detail for an id that is no lead id (400) or unknown (404). */
@@ -19,6 +21,12 @@ public class LeadsWebEndpoint {
 
     public LeadsWebEndpoint(LeadsEndpoint leads) {
         this.leads = leads;
+    }
+
+    /** {@code GET /actuator/leads?email=&limit=}: the customer's newest leads (limit: default 50, at most 500). */
+    @ReadOperation
+    public List<LeadsEndpoint.LeadSummary> listLeads(String email, @Nullable Integer limit) {
+        return leads.listLeads(email, limit);
     }
 
     @ReadOperation

@@ -41,8 +41,16 @@ class DeadLetterReplayTest {
             connector.awaitArchived(lead);
 
             JsonNode all = json(get(connector, "/actuator/deadletters"));
-            assertThat(all.findValuesAsText("leadId")).containsExactlyInAnyOrder(lead, unknown);
-            JsonNode flaky = json(get(connector, "/actuator/deadletters?target=flaky"));
+            assertThat(all.path("letters").findValuesAsText("leadId")).containsExactlyInAnyOrder(lead, unknown);
+            assertThat(all.path("next").isNull()).as("one page holds both").isTrue();
+            // a page of one, then the next one by its cursor: each letter once, in file-name order
+            JsonNode first = json(get(connector, "/actuator/deadletters?limit=1"));
+            JsonNode second = json(get(connector, "/actuator/deadletters?limit=1&after=" + first.path("next").asText()));
+            assertThat(List.of(first.path("letters").get(0).path("leadId").asText(),
+                    second.path("letters").get(0).path("leadId").asText()))
+                    .containsExactlyElementsOf(lead.compareTo(unknown) < 0 ? List.of(lead, unknown) : List.of(unknown, lead));
+            assertThat(second.path("next").isNull()).isTrue();
+            JsonNode flaky = json(get(connector, "/actuator/deadletters?target=flaky")).path("letters");
             assertThat(flaky).hasSize(1);
             assertThat(flaky.get(0).path("error").asText()).isEqualTo("java.net.ConnectException: flaky CRM is down");
             assertThat(flaky.get(0).has("customer")).as("no personal data in the listing").isFalse();
@@ -70,8 +78,9 @@ class DeadLetterReplayTest {
             // the router's dead letter over JMX: still no target takes UPGRADE, so it is parked anew
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName endpoint = deadLettersMBean(server, connector.context().getId());
-            Object listed = server.invoke(endpoint, "list", new Object[] {"router", null, null},
-                    new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
+            Object listed = server.invoke(endpoint, "list", new Object[] {"router", null, null, null, null},
+                    new String[] {String.class.getName(), String.class.getName(), String.class.getName(),
+                            Integer.class.getName(), String.class.getName()});
             assertThat(listed.toString()).contains(unknown);
             Object outcome = server.invoke(endpoint, "replay", new Object[] {null, unknown, null},
                     new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
