@@ -62,11 +62,13 @@ public class OperatorOnlyRestrictor extends AllowAllRestrictor {
             // Hawtio's "may I?" questions and its JMX tree (about MBean names, which it gets from list anyway)
             new Allowed("hawtio:type=security,*", "canInvoke(java.lang.String)", "canInvoke(java.util.Map)",
                     "canInvoke(java.lang.String,java.lang.String,[Ljava.lang.String;)", "list()", "list(java.lang.String)"),
-            // the actuator endpoints' reads (health, info, a lead's journey)
+            // the actuator endpoints' reads (health, info, a lead's journey, the dead-letter list)
             new Allowed("org.springframework.boot:type=Endpoint,name=Health", "health()", "healthForPath([Ljava.lang.String;)"),
             new Allowed("org.springframework.boot:type=Endpoint,name=Info", "info()"),
             new Allowed("org.springframework.boot:type=Endpoint,name=Leads", "getJourney(java.lang.String)",
                     "listLeads(java.lang.String)"),
+            new Allowed("org.springframework.boot:type=Endpoint,name=Deadletters",
+                    "list(java.lang.String,java.lang.String,java.lang.String,java.lang.Integer,java.lang.String)"),
             // the threads view
             new Allowed("java.lang:type=Threading", "dumpAllThreads(boolean,boolean)", "findDeadlockedThreads()",
                     "findMonitorDeadlockedThreads()"));

@@ -158,7 +158,8 @@ class HawtioBrowserTest {
         browser.findElement(By.name("username")).sendKeys(user);
         browser.findElement(By.name("password")).sendKeys(password);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
-        wait(Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().contains("/actuator/hawtio/"));
+        // generous: on a loaded 2-core machine the redirect after the password check can take a while
+        wait(Duration.ofSeconds(120)).until(page -> page.getCurrentUrl().contains("/actuator/hawtio/"));
     }
 
     private void openCamelRoutes() {
