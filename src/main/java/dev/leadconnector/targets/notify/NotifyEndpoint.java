@@ -39,13 +39,13 @@ public class NotifyEndpoint extends DefaultEndpoint {
             + " digest (default: leads.targets.<channel>.pace; Slack 1, Teams 4, e-mail 10)")
     private int pace;
 
-    @UriParam(javaType = "java.time.Duration", description = "The window messages are counted in (default:"
+    @UriParam(description = "The window messages are counted in, e.g. 1s, 1m or PT1M (default:"
             + " leads.targets.<channel>.window; Slack and Teams 1s, e-mail 1m)")
-    private long window;
+    private Duration window;
 
-    @UriParam(javaType = "java.time.Duration", description = "The least time between two digests while a burst lasts"
-            + " (default: leads.targets.<channel>.digest-every, 3s)")
-    private long digestEvery;
+    @UriParam(description = "The least time between two digests while a burst lasts, e.g. 3s (default:"
+            + " leads.targets.<channel>.digest-every, 3s)")
+    private Duration digestEvery;
 
     @UriParam(description = "The most leads a digest lists in full; the rest are counted and named by id (default:"
             + " leads.targets.<channel>.digest-max, 20)")
@@ -64,8 +64,8 @@ public class NotifyEndpoint extends DefaultEndpoint {
         this.mappings = mappings;
         Pace defaults = notifier.pace();
         this.pace = defaults.messages();
-        this.window = defaults.window().toMillis();
-        this.digestEvery = defaults.digestEvery().toMillis();
+        this.window = defaults.window();
+        this.digestEvery = defaults.digestEvery();
         this.digestMax = defaults.digestMax();
         this.breaker = CircuitBreaker.of("notify-" + channel, CircuitBreakerConfig.custom()
                 .failureRateThreshold(breaker.failureRateThreshold())
@@ -116,7 +116,7 @@ public class NotifyEndpoint extends DefaultEndpoint {
 
     /** The endpoint's pace and digest, as its options say. */
     Pace pace() {
-        return new Pace(pace, Duration.ofMillis(window), Duration.ofMillis(digestEvery), digestMax);
+        return new Pace(pace, window, digestEvery, digestMax);
     }
 
     Channel channel() {
@@ -165,19 +165,19 @@ public class NotifyEndpoint extends DefaultEndpoint {
         this.pace = pace;
     }
 
-    public long getWindow() {
+    public Duration getWindow() {
         return window;
     }
 
-    public void setWindow(long window) {
+    public void setWindow(Duration window) {
         this.window = window;
     }
 
-    public long getDigestEvery() {
+    public Duration getDigestEvery() {
         return digestEvery;
     }
 
-    public void setDigestEvery(long digestEvery) {
+    public void setDigestEvery(Duration digestEvery) {
         this.digestEvery = digestEvery;
     }
 

@@ -159,6 +159,22 @@ class NotifyChannelPaceTest {
         channel = null;
     }
 
+    @Test
+    void anEndpointsOptionsDefaultToTheChannelsSettingsAndMayBeSetOnTheUri() throws Exception {
+        dev.leadconnector.targets.RoutingSettings settings = new dev.leadconnector.targets.RoutingSettings(null, null, null, null);
+        NotifyComponent component = new NotifyComponent(List.of(new SlackNotifier(new SlackNotifier.Settings(
+                "https://hooks.slack.com/services/T1/B2/abc", 1, Duration.ofSeconds(1), Duration.ofSeconds(3), 20),
+                new com.fasterxml.jackson.databind.ObjectMapper())),
+                new dev.leadconnector.targets.Mappings(java.nio.file.Path.of("routes/mappings"), false, settings), settings);
+        camel.addComponent("notify", component);
+        NotifyEndpoint defaults = camel.getEndpoint("notify:slack", NotifyEndpoint.class);
+        assertThat(defaults.pace()).isEqualTo(new Pace(1, Duration.ofSeconds(1), Duration.ofSeconds(3), 20));
+        NotifyEndpoint own = camel.getEndpoint("notify:slack?pace=2&window=2s&digestEvery=PT0.5S&digestMax=5", NotifyEndpoint.class);
+        assertThat(own.pace()).isEqualTo(new Pace(2, Duration.ofSeconds(2), Duration.ofMillis(500), 5));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> camel.getEndpoint("notify:pager"))
+                .hasMessageContaining("there is no channel named 'pager' (one of [slack])");
+    }
+
     static long now() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
