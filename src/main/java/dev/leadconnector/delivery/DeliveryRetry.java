@@ -3,7 +3,6 @@ package dev.leadconnector.delivery;
 import dev.leadconnector.journal.LeadJournal;
 import dev.leadconnector.targets.LeadTarget;
 import dev.leadconnector.targets.RoutingSettings;
-import dev.leadconnector.targets.crm.CrmException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +19,8 @@ import org.springframework.stereotype.Component;
  * it gives up. Timeouts, refused connections and 5xx are retried with exponential back-off and
  * jitter; a 429 or a CRM's own rate-limit answer waits at least as long as the CRM asked; a
  * permanent refusal (a 4xx: bad field, picklist, validation rule) goes to the dead-letter store at once.
- * It reads failures as {@link CrmException}s only: each CRM says its own errors that way.
+ * It reads failures as {@link DeliveryFailure}s only: each target (a CRM, a notification channel) says its
+ * own errors that way.
  */
 @Component("deliveryRetry")
 public class DeliveryRetry {
@@ -123,13 +123,13 @@ public class DeliveryRetry {
     }
 
     static boolean isPermanent(Throwable failure) {
-        return failure instanceof CrmException crm && crm.isPermanent();
+        return failure instanceof DeliveryFailure target && target.isPermanent();
     }
 
     /** What the CRM asked for: its Retry-After, or as long as we may when its quota is used up. */
     private static Duration retryAfter(Throwable failure, RetrySettings settings) {
-        if (failure instanceof CrmException crm) {
-            return crm.quotaUsedUp() ? settings.maxDelay() : crm.retryAfter();
+        if (failure instanceof DeliveryFailure target) {
+            return target.quotaUsedUp() ? settings.maxDelay() : target.retryAfter();
         }
         return null;
     }

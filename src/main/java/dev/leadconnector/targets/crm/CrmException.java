@@ -1,5 +1,6 @@
 package dev.leadconnector.targets.crm;
 
+import dev.leadconnector.delivery.DeliveryFailure;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 
@@ -10,7 +11,7 @@ import org.apache.camel.Exchange;
  * tell a lead that may pass later from one the CRM will always refuse. Never holds a secret or
  * personal data beyond what the CRM itself answered.
  */
-public class CrmException extends RuntimeException {
+public class CrmException extends RuntimeException implements DeliveryFailure {
 
     private final int status;
     private final Duration retryAfter;
@@ -63,6 +64,7 @@ public class CrmException extends RuntimeException {
     }
 
     /** Whether the same lead would be refused again: said so, or a 4xx other than a timeout or a rate limit. */
+    @Override
     public boolean isPermanent() {
         if (permanent != null) {
             return permanent;
@@ -71,6 +73,7 @@ public class CrmException extends RuntimeException {
     }
 
     /** Whether the CRM's quota is used up for a time it does not say. */
+    @Override
     public boolean quotaUsedUp() {
         return quotaUsedUp;
     }
@@ -86,6 +89,7 @@ public class CrmException extends RuntimeException {
     }
 
     /** How long the CRM asked us to wait, or null. */
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }

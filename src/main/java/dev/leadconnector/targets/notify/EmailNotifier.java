@@ -1,14 +1,13 @@
 package dev.leadconnector.targets.notify;
 
-import dev.leadconnector.targets.batch.CrmCall;
-import dev.leadconnector.targets.crm.CrmException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,23 +30,34 @@ public class EmailNotifier extends Notifier {
     /** The Camel component the e-mails go through: camel-mail's SMTP, configured from leads.targets.email. */
     static final String COMPONENT = "notificationMail";
 
-    /** {@code leads.targets.email.*}: the target's own settings. */
+    /** {@code leads.targets.email.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.email")
     public record Settings(@DefaultValue("") String host, @DefaultValue("587") int port, @DefaultValue("") String username,
                            @DefaultValue("") String password, @DefaultValue("true") boolean starttls,
                            @DefaultValue("") String from, @DefaultValue("") String to,
                            @DefaultValue("Marketplace lead: {company} {action} ({offer})") String subject,
-                           @DefaultValue("20") int digestMax) {}
+                           @DefaultValue("10") int pace, @DefaultValue("1m") Duration window,
+                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+
+        Pace pacing() {
+            return new Pace(pace, window, digestEvery, digestMax);
+        }
+    }
 
     private final Settings settings;
 
     public EmailNotifier(Settings settings) {
-        super("email", settings.digestMax());
+        super("email");
         this.settings = settings;
     }
 
     @Override
-    protected CrmCall message(Digest digest) {
+    public Pace pace() {
+        return settings.pacing();
+    }
+
+    @Override
+    protected ChannelMessage render(Digest digest) {
         StringBuilder body = new StringBuilder(digest.title()).append("\n");
         // plain text: a lead's texts are one line each (Notification), so no field can start a line of its
         // own and forge a lead or a fact; the description's own lines stay indented under its label
@@ -66,8 +76,8 @@ public class EmailNotifier extends Notifier {
             body.append("\n");
         }
         body.append("\n-- \nlead-connector\n");
-        return new CrmCall(COMPONENT + "://" + require("host", settings.host()) + ":" + settings.port(), null, null, null,
-                "text/plain; charset=UTF-8", body.toString(), null, null)
+        return new ChannelMessage(COMPONENT + "://" + require("host", settings.host()) + ":" + settings.port(),
+                Map.of(org.apache.camel.Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8"), body.toString(), 0)
                 .header("Subject", subject(digest))
                 .header("From", require("from", settings.from()))
                 .header("To", require("to", settings.to()));
@@ -87,14 +97,8 @@ public class EmailNotifier extends Notifier {
 
     /** An e-mail has no size limit worth splitting a digest for. */
     @Override
-    protected boolean fits(CrmCall message) {
+    protected boolean fits(ChannelMessage message) {
         return true;
-    }
-
-    /** An e-mail carries none of the HTTP calls' headers. */
-    @Override
-    public void authorize(Message call) {
-        call.removeHeader("Accept");
     }
 
     /** Sent is accepted by the SMTP server: there is no answer to check. */
@@ -108,24 +112,24 @@ public class EmailNotifier extends Notifier {
     public Exception failure(Exception thrown) {
         for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
             if (cause instanceof AuthenticationFailedException) {
-                return CrmException.permanent("email: the SMTP server refused the login of leads.targets.email.username: "
+                return NotifyException.permanent("email: the SMTP server refused the login of leads.targets.email.username: "
                         + cause.getMessage());
             }
             if (cause instanceof SendFailedException refused && refused.getInvalidAddresses() != null
                     && refused.getInvalidAddresses().length > 0) {
-                return CrmException.permanent("email: the SMTP server refused the address(es) of leads.targets.email.to: "
+                return NotifyException.permanent("email: the SMTP server refused the address(es) of leads.targets.email.to: "
                         + cause.getMessage());
             }
             if (cause instanceof MessagingException mail) {
-                return new CrmException("email: not sent: " + mail.getMessage(), thrown);
+                return NotifyException.notSent("email", mail);
             }
         }
-        return thrown;
+        return super.failure(thrown);
     }
 
     private static String require(String name, String value) {
         if (value == null || value.isBlank()) {
-            throw CrmException.permanent("email: leads.targets.email." + name + " is not set");
+            throw NotifyException.permanent("email: leads.targets.email." + name + " is not set");
         }
         return value;
     }

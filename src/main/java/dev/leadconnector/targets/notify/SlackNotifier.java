@@ -3,9 +3,9 @@ package dev.leadconnector.targets.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.leadconnector.targets.batch.CrmCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * {@code POST <url>} with {@code {"text": <fallback>, "blocks": [header, one mrkdwn section per lead
  * listed, the rest counted and named by id]}}, within Slack's limits (50 blocks, 3,000 characters per
  * section text, 150 per header). Slack answers errors as plain text ({@code invalid_payload} 400,
- * {@code no_service} 404, {@code channel_is_archived} 410: permanent), {@code 429} with Retry-After.
+ * {@code no_service} 404, {@code channel_is_archived} 410: permanent), {@code 429} with Retry-After. Its pace:
+ * one message a second (Slack's documented limit for an incoming webhook), a digest at most every 3 s.
  */
 @Component
 public class SlackNotifier extends Notifier {
@@ -26,21 +27,32 @@ public class SlackNotifier extends Notifier {
     static final int MAX_TEXT = 3000;
     static final int MAX_HEADER = 150;
 
-    /** {@code leads.targets.slack.*}: the target's own settings. */
+    /** {@code leads.targets.slack.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.slack")
-    public record Settings(@DefaultValue("") String url, @DefaultValue("20") int digestMax) {}
+    public record Settings(@DefaultValue("") String url, @DefaultValue("1") int pace, @DefaultValue("1s") Duration window,
+                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+
+        Pace pacing() {
+            return new Pace(pace, window, digestEvery, digestMax);
+        }
+    }
 
     private final Settings settings;
     private final ObjectMapper mapper;
 
     public SlackNotifier(Settings settings, ObjectMapper mapper) {
-        super("slack", settings.digestMax());
+        super("slack");
         this.settings = settings;
         this.mapper = mapper;
     }
 
     @Override
-    protected CrmCall message(Digest digest) {
+    public Pace pace() {
+        return settings.pacing();
+    }
+
+    @Override
+    protected ChannelMessage render(Digest digest) {
         ObjectNode message = mapper.createObjectNode();
         message.put("text", cut(escape(digest.title() + ": " + digest.listed().get(0).headline()
                 + (digest.size() > 1 ? " …" : "")), MAX_TEXT));
@@ -60,7 +72,7 @@ public class SlackNotifier extends Notifier {
     }
 
     @Override
-    protected boolean fits(CrmCall message) {
+    protected boolean fits(ChannelMessage message) {
         try {
             return mapper.readTree(message.body()).path("blocks").size() <= MAX_BLOCKS;
         } catch (IOException e) {

@@ -3,8 +3,8 @@ package dev.leadconnector.targets.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.leadconnector.targets.batch.CrmCall;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * "When a Teams webhook request is received" URL: {@code {"type":"message","attachments":[{"contentType":
  * "application/vnd.microsoft.card.adaptive","content":{"type":"AdaptiveCard","version":"1.4","body":[...]}}]}}
  * with a title, each lead listed as a headline and a FactSet, and the rest counted and named by id. A
- * message stays under Teams' 28 KB; a larger digest goes as several cards. The flow answers 202; 429 (Teams
- * takes about 4 requests a second) carries Retry-After. Every text of the lead's is escaped ({@link #markdown}):
+ * message stays under Teams' 28 KB; a larger digest goes as several cards. The flow answers 202; 429 carries
+ * Retry-After. Its pace: 4 messages a second (what Teams' webhooks take), a digest at most every 3 s. Every text of the lead's is escaped ({@link #markdown}):
  * a TextBlock's and a Fact's text is markdown, and a lead's fields must show as the customer typed them.
  */
 @Component
@@ -32,21 +32,32 @@ public class TeamsNotifier extends Notifier {
     /** A numbered list item at the start of a line ("1." or "1)"). */
     private static final Pattern LINE_NUMBER = Pattern.compile("(?m)^([ \\t]*\\d+)([.)])");
 
-    /** {@code leads.targets.teams.*}: the target's own settings. */
+    /** {@code leads.targets.teams.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.teams")
-    public record Settings(@DefaultValue("") String url, @DefaultValue("20") int digestMax) {}
+    public record Settings(@DefaultValue("") String url, @DefaultValue("4") int pace, @DefaultValue("1s") Duration window,
+                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+
+        Pace pacing() {
+            return new Pace(pace, window, digestEvery, digestMax);
+        }
+    }
 
     private final Settings settings;
     private final ObjectMapper mapper;
 
     public TeamsNotifier(Settings settings, ObjectMapper mapper) {
-        super("teams", settings.digestMax());
+        super("teams");
         this.settings = settings;
         this.mapper = mapper;
     }
 
     @Override
-    protected CrmCall message(Digest digest) {
+    public Pace pace() {
+        return settings.pacing();
+    }
+
+    @Override
+    protected ChannelMessage render(Digest digest) {
         ObjectNode message = mapper.createObjectNode().put("type", "message");
         ObjectNode attachment = message.putArray("attachments").addObject()
                 .put("contentType", "application/vnd.microsoft.card.adaptive");
@@ -68,7 +79,7 @@ public class TeamsNotifier extends Notifier {
     }
 
     @Override
-    protected boolean fits(CrmCall message) {
+    protected boolean fits(ChannelMessage message) {
         return message.body().getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
     }
 

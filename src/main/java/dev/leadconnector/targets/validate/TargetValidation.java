@@ -71,7 +71,11 @@ public class TargetValidation {
             return new WebEndpointResponse<>(new Result(name, false, name + " did not take the test lead "
                     + lead.id() + ": " + secrets.redact(failure.getMessage()) + "." + parked), 502);
         }
+        // a CRM's outcome (crmOutcome), or a notification channel's (notifyOutcome)
         String outcome = done.getMessage().getHeader("crmOutcome", String.class);
+        if (outcome == null) {
+            outcome = done.getMessage().getHeader("notifyOutcome", String.class);
+        }
         return new WebEndpointResponse<>(new Result(name, true, name + " took the test lead " + lead.id()
                 + (outcome == null ? "" : " (" + outcome + ")") + ", marked as a test lead."),
                 WebEndpointResponse.STATUS_OK);
