@@ -138,6 +138,17 @@ public class JournalStore {
                 LEAD, emailHash, limit);
     }
 
+    /**
+     * The ids of the leads kept that were received at or after {@code since} (null: every lead kept), oldest
+     * first: what a backfill reads besides the archive (the journal is shared by every instance).
+     */
+    public List<String> leadIdsSince(Instant since) {
+        return since == null
+                ? jdbc.queryForList("SELECT lead_id FROM " + LEADS + " ORDER BY received_at", String.class)
+                : jdbc.queryForList("SELECT lead_id FROM " + LEADS + " WHERE received_at >= ? ORDER BY received_at",
+                String.class, Timestamp.from(since));
+    }
+
     /** Forgets the leads received before {@code cutoff} and every event older than it; how many leads. */
     public int prune(@Header("cutoff") Timestamp cutoff) {
         jdbc.update("DELETE FROM " + EVENTS + " WHERE happened_at < ?", cutoff);

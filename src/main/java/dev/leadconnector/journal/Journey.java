@@ -83,6 +83,8 @@ public record Journey(String leadId, Instant receivedAt, JsonNode lead, int dupl
                         detail.path("reason").asText(null), null, null, attempts(now)));
                 case LeadJournal.REPLAYED -> targets.put(name, new Target(name, WAITING, "replayed", null, null,
                         attempts(now)));
+                case LeadJournal.BACKFILLED -> targets.put(name, new Target(name, WAITING, "backfilled", null, null,
+                        attempts(now)));
                 default -> {
                     // received: the lead itself
                 }

@@ -49,6 +49,7 @@ public class LeadJournal implements SmartLifecycle {
     public static final String DELIVERED = "delivered";
     public static final String PARKED = "parked";
     public static final String REPLAYED = "replayed";
+    public static final String BACKFILLED = "backfilled";
 
     private final JournalStore store;
     private final ObjectMapper mapper;
@@ -173,6 +174,11 @@ public class LeadJournal implements SmartLifecycle {
 
     public void replayed(String leadId, String target) {
         event(leadId, REPLAYED, target, null, null, null);
+    }
+
+    /** Sent to a target connected after the lead came (POST /actuator/targets/{name}/backfill). */
+    public void backfilled(String leadId, String target) {
+        event(leadId, BACKFILLED, target, null, null, null);
     }
 
     /** The keyed hash the journal finds a customer's leads by: the address itself is not kept a second time. */

@@ -9,6 +9,7 @@ import dev.leadconnector.journal.JournalStore.Event;
 import dev.leadconnector.journal.JournalStore.LeadRow;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +62,30 @@ class JourneyTest {
                 new ObjectMapper(), (target, record) -> null);
 
         assertThat(journey.targets()).extracting(Target::target, Target::state).containsExactly(tuple("hubspot", Journey.WAITING));
+    }
+
+    /** A target connected after the lead came: backfilled, it waits there, then is delivered like any other. */
+    @Test
+    void aBackfilledLeadWaitsAtItsNewTargetUntilDelivered() {
+        List<Event> events = List.of(
+                event(0, LeadJournal.RECEIVED, null, null, null),
+                event(1, LeadJournal.ROUTED, null, null, "{\"targets\":[\"archive\"]}"),
+                delivered(2, "archive", "data/leads/" + ID + ".json"),
+                event(3, LeadJournal.DUPLICATE, null, null, null),
+                event(4, LeadJournal.BACKFILLED, "hubspot", null, null));
+        LeadRow lead = new LeadRow(ID, T, null, "INS", "{}");
+
+        Journey waiting = Journey.of(lead, events, new ObjectMapper(), (target, record) -> null);
+        assertThat(waiting.targets()).extracting(Target::target, Target::state, Target::reason).containsExactly(
+                tuple("archive", Journey.DELIVERED, null),
+                tuple("hubspot", Journey.WAITING, "backfilled"));
+        assertThat(waiting.duplicates()).isEqualTo(1);
+
+        Journey delivered = Journey.of(lead, Stream.concat(events.stream(), Stream.of(delivered(5, "hubspot", "90001"))).toList(),
+                new ObjectMapper(), (target, record) -> null);
+        assertThat(delivered.targets()).extracting(Target::target, Target::state, Target::recordId).containsExactly(
+                tuple("archive", Journey.DELIVERED, "data/leads/" + ID + ".json"),
+                tuple("hubspot", Journey.DELIVERED, "90001"));
     }
 
     private static Event event(int second, String event, String target, Integer attempt, String detail) {
