@@ -86,7 +86,11 @@ public class DataRetention implements Processor {
     }
 
     private static String kept(Duration retention) {
-        return retention == null ? "kept for ever" : "older than " + retention;
+        if (retention == null) {
+            return "kept for ever";
+        }
+        long days = retention.toDays();
+        return "older than " + (retention.equals(Duration.ofDays(days)) ? "P" + days + "D" : retention.toString());
     }
 
     private Counter counter(String store) {
