@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -90,6 +91,9 @@ public class InboxLog {
     private final Path logDir;
     private final String boot;
     private final ConcurrentLinkedQueue<Segment> closed = new ConcurrentLinkedQueue<>();
+    private static final String ERASING = ".erasing-";
+    /** Held while a segment is rewritten by an erasure or deleted by pruning. */
+    private final Object rewrites = new Object();
     private final ScheduledExecutorService pruner;
     private Segment active;
     private long segments;
@@ -128,7 +132,7 @@ public class InboxLog {
     }
 
     /** The folder of a {@code file:} inbox URI, or null for any other inbox. */
-    static Path fileInbox(String uri) {
+    public static Path fileInbox(String uri) {
         if (!uri.startsWith("file:")) {
             return null;
         }
@@ -237,10 +241,80 @@ public class InboxLog {
             } else if (!segment.files.stream().allMatch(file -> Files.notExists(inbox.resolve(file)))) {
                 continue;
             }
-            segment.close();
-            Files.deleteIfExists(segment.path);
-            closed.remove(segment);
+            synchronized (rewrites) { // never deleted while an erasure rewrites it (it would come back)
+                segment.close();
+                Files.deleteIfExists(segment.path);
+                closed.remove(segment);
+            }
         }
+    }
+
+    /**
+     * Erasure: rewrites every segment without the lines of the leads {@code erased} matches (it gets
+     * each line's canonical lead), and answers how many lines went. The active segment is closed first
+     * (it takes no more lines; the next lead starts a new one), so a segment's bytes are all written
+     * when it is read. Each rewrite is whole or absent: a new file, forced, renamed over the old one,
+     * the folder forced. A request still waiting for the old file's force loses nothing: its line is
+     * in the new file, forced before the rename.
+     */
+    public int erase(Predicate<String> erased) throws IOException {
+        if (logDir == null) {
+            return 0;
+        }
+        synchronized (this) {
+            if (active != null && !active.files.isEmpty()) {
+                retire();
+            }
+        }
+        List<Path> segments;
+        try (Stream<Path> list = Files.list(logDir)) {
+            segments = list.sorted().toList();
+        }
+        for (Path path : segments) {
+            if (path.getFileName().toString().startsWith(ERASING)) {
+                Files.deleteIfExists(path); // an erasure cut short by a crash: the segment itself is whole
+            }
+        }
+        segments = segments.stream().filter(path -> path.getFileName().toString().endsWith(".log")).toList();
+        int removed = 0;
+        for (Path path : segments) {
+            synchronized (rewrites) {
+                if (Files.exists(path)) {
+                    removed += rewrite(path, erased);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private int rewrite(Path path, Predicate<String> erased) throws IOException {
+        StringBuilder kept = new StringBuilder();
+        int removed = 0;
+        for (String line : new String(Files.readAllBytes(path), StandardCharsets.UTF_8).lines().toList()) {
+            String lead = null;
+            try {
+                JsonNode record = mapper.readTree(line);
+                lead = record.hasNonNull("lead") ? record.get("lead").asText() : null;
+            } catch (IOException | RuntimeException torn) {
+                // kept as it is: recovery skips it
+            }
+            if (lead != null && erased.test(lead)) {
+                removed++;
+            } else if (!line.isEmpty()) {
+                kept.append(line).append('\n');
+            }
+        }
+        if (removed == 0) {
+            return 0;
+        }
+        Path temp = logDir.resolve(ERASING + path.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, REWRITE, OWNER_ONLY)) {
+            writeAll(channel, kept.toString().getBytes(StandardCharsets.UTF_8));
+            channel.force(true);
+        }
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        force(logDir);
+        return removed;
     }
 
     private void pruneQuietly() {

@@ -149,6 +149,64 @@ public class JournalStore {
                 String.class, Timestamp.from(since));
     }
 
+    /**
+     * Every lead id the journal keeps for the customer with this e-mail hash (an erasure needs them all,
+     * not a page): ids only, read off the e-mail index.
+     */
+    public List<String> leadIdsByEmailHash(String emailHash) {
+        return jdbc.queryForList("SELECT lead_id FROM " + LEADS + " WHERE email_hash = ?", String.class, emailHash);
+    }
+
+    /** The targets the journal saw deliver any of these leads, in name order. */
+    public List<String> deliveredTargets(java.util.Collection<String> leadIds) {
+        java.util.SortedSet<String> targets = new java.util.TreeSet<>();
+        for (List<String> chunk : chunks(leadIds)) {
+            targets.addAll(jdbc.queryForList("SELECT DISTINCT target FROM " + EVENTS + " WHERE event = ? AND target IS NOT NULL"
+                    + " AND lead_id IN (" + marks(chunk.size()) + ")", String.class, args(LeadJournal.DELIVERED, chunk)));
+        }
+        return List.copyOf(targets);
+    }
+
+    /** What {@link #erase} removed: lead rows (with their keyed e-mail hash) and event rows. */
+    public record Erased(int leads, int events) {}
+
+    /**
+     * Erasure: deletes these leads' events and rows, and every row still carrying this e-mail hash (its
+     * only copy in the journal). The de-duplication keys are not the journal's and stay.
+     */
+    public Erased erase(String emailHash, java.util.Collection<String> leadIds) {
+        int events = 0;
+        int leads = 0;
+        for (List<String> chunk : chunks(leadIds)) {
+            events += jdbc.update("DELETE FROM " + EVENTS + " WHERE lead_id IN (" + marks(chunk.size()) + ")", chunk.toArray());
+            leads += jdbc.update("DELETE FROM " + LEADS + " WHERE lead_id IN (" + marks(chunk.size()) + ")", chunk.toArray());
+        }
+        leads += jdbc.update("DELETE FROM " + LEADS + " WHERE email_hash = ?", emailHash);
+        return new Erased(leads, events);
+    }
+
+    private static List<List<String>> chunks(java.util.Collection<String> ids) {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        List<List<String>> chunks = new java.util.ArrayList<>();
+        for (int from = 0; from < all.size(); from += 500) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + 500)));
+        }
+        return chunks;
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    private static Object[] args(Object first, List<String> rest) {
+        Object[] args = new Object[rest.size() + 1];
+        args[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            args[i + 1] = rest.get(i);
+        }
+        return args;
+    }
+
     /** Forgets the leads received before {@code cutoff} and every event older than it; how many leads. */
     public int prune(@Header("cutoff") Timestamp cutoff) {
         jdbc.update("DELETE FROM " + EVENTS + " WHERE happened_at < ?", cutoff);

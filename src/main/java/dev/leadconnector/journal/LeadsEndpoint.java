@@ -9,10 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import dev.leadconnector.privacy.Erasure;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.lang.Nullable;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,8 +46,11 @@ public class LeadsEndpoint {
     private final LeadJournal journal;
     private final ObjectMapper mapper;
     private final Map<String, TargetSettings> targets;
+    private final Erasure erasure;
 
-    public LeadsEndpoint(JournalStore store, LeadJournal journal, ObjectMapper mapper, RoutingSettings routing) {
+    public LeadsEndpoint(JournalStore store, LeadJournal journal, ObjectMapper mapper, RoutingSettings routing,
+                         Erasure erasure) {
+        this.erasure = erasure;
         this.store = store;
         this.journal = journal;
         this.mapper = mapper;
@@ -82,6 +90,26 @@ public class LeadsEndpoint {
                     .forEach(target -> states.put(target.target(), target.state()));
             return new LeadSummary(lead.leadId(), lead.receivedAt(), lead.action(), states, path(lead.leadId()));
         }).toList();
+    }
+
+    /**
+     * {@code DELETE /actuator/leads?email=} (and the MBean's {@code erase}), the operator's: forgets the customer
+     * with this address in every store ({@link Erasure}), answers how many items went from each, and where
+     * else the customer's leads were delivered.
+     */
+    @DeleteOperation
+    public Erasure.Report erase(String email) {
+        if (email == null || email.isBlank() || email.length() > 320) {
+            throw new InvalidEndpointRequestException("email: the customer's e-mail address (at most 320 characters)",
+                    "an e-mail address is needed");
+        }
+        return erasure.erase(email, who());
+    }
+
+    /** The login that asked: Spring Security's over HTTP and Jolokia; a plain JMX connection has none of it. */
+    private static String who() {
+        Authentication login = SecurityContextHolder.getContext().getAuthentication();
+        return login != null && login.isAuthenticated() ? login.getName() : "jmx";
     }
 
     /** Where a lead's journey is, relative to the management port: what a dead letter's listing names. */
