@@ -39,8 +39,11 @@ public interface BatchedCrm {
     /** The first call of the batch's lookup, or null when no lead has anything to look it up by. */
     CrmCall lookup(List<Ticket> batch);
 
-    /** Reads one lookup answer (the body of {@code answer}) into {@code found}; the call for its next page, or null. */
-    CrmCall lookedUp(Exchange answer, Found found);
+    /**
+     * Reads one lookup answer (the body of {@code answer}) to {@code asked} into {@code found}; the call for
+     * its next page, or null.
+     */
+    CrmCall lookedUp(CrmCall asked, Exchange answer, Found found);
 
     /** Headers of its own the mapping reads, set on each lead before it is mapped (none by default). */
     default void beforeMapping(Message lead) {
@@ -59,9 +62,9 @@ public interface BatchedCrm {
     /**
      * Whether the call's answer is a success: throws a {@link CrmException} with the CRM's own words when it
      * is not, a {@link dev.leadconnector.targets.crm.TokenRejectedException} when the access token was
-     * refused (the call is made once more with a new one).
+     * refused (the call is made once more with a new one). {@code call} is the call answered.
      */
-    void check(Exchange answer);
+    void check(CrmCall call, Exchange answer);
 
     /** A call that failed without an answer to check (no connection, the component's own error), in the CRM's words. */
     default Exception failure(Exception thrown) {

@@ -155,7 +155,7 @@ public class CrmBatch {
 
     /** After a lookup call: its records kept; the call for the next page, or null. */
     public CrmCall lookedUp(Exchange batch) {
-        return crm(batch).lookedUp(batch, batch.getProperty(FOUND, Found.class));
+        return crm(batch).lookedUp(batch.getProperty(CALL, CrmCall.class), batch, batch.getProperty(FOUND, Found.class));
     }
 
     /**

@@ -44,7 +44,7 @@ public class CrmCalls {
     /** The CRM's check of the answer; a rejected token, the first time, makes the call once more. */
     public void answered(Exchange exchange) {
         try {
-            batches.crm(exchange).check(exchange);
+            batches.crm(exchange).check(exchange.getProperty(CrmBatch.CALL, CrmCall.class), exchange);
             exchange.removeProperty(ATTEMPT);
         } catch (TokenRejectedException rejected) {
             if (exchange.getProperty(ATTEMPT, 1, Integer.class) > 1) {

@@ -99,7 +99,7 @@ public class EmailNotifier extends Notifier {
 
     /** Sent is accepted by the SMTP server: there is no answer to check. */
     @Override
-    public void check(Exchange answer) {
+    public void check(CrmCall call, Exchange answer) {
         // camel-mail throws when the server refuses: see failure
     }
 

@@ -57,7 +57,7 @@ public abstract class Notifier implements BatchedCrm {
     }
 
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         return null;
     }
 
@@ -97,7 +97,7 @@ public abstract class Notifier implements BatchedCrm {
 
     /** A webhook's answer: a 2xx, else the channel's own text (a 429 carries its Retry-After; other 4xx are permanent). */
     @Override
-    public void check(Exchange answer) {
+    public void check(CrmCall call, Exchange answer) {
         if (!CrmHttpConfiguration.succeeded(answer)) {
             throw CrmException.answered(name, answer, Texts.abbreviate(answer.getMessage().getBody(String.class)));
         }

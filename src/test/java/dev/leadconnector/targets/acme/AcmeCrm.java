@@ -63,7 +63,7 @@ public class AcmeCrm implements BatchedCrm {
     }
 
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         JsonNode page = json(answer.getMessage().getBody(String.class));
         page.path("contacts").forEach(c -> found.add(c.path("email").asText("").toLowerCase(Locale.ROOT),
                 c.path("id").asText(null), c.path("stage").asText(null)));
@@ -105,7 +105,7 @@ public class AcmeCrm implements BatchedCrm {
     }
 
     @Override
-    public void check(Exchange answer) {
+    public void check(CrmCall call, Exchange answer) {
         if (!CrmHttpConfiguration.succeeded(answer)) {
             throw CrmException.answered("acme", answer, Texts.abbreviate(answer.getMessage().getBody(String.class)));
         }
