@@ -7,16 +7,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * What is a CRM's own in a target that delivers in batches; the route templates in
- * {@code routes/template-batched-delivery.camel.yaml} and {@code routes/template-crm-call.camel.yaml} do
- * the rest (idempotency, the batch gate and aggregator, the funnel, the mapping, the circuit breaker,
- * one token refresh, each lead's outcome). A Spring bean implementing this, a route file of templated
- * routes, a mapping and a settings block make a batched target.
+ * What is a CRM's own in a target that delivers in batches; the {@code crm} component
+ * ({@link CrmComponent}: {@code to: crm:<name>}) does the rest (the batching, the funnel, the mapping, the
+ * circuit breaker, one token refresh, each lead's outcome). A Spring bean implementing this, a route file
+ * ending in {@code to: crm:<name>}, a mapping and a settings block make a batched target. (The notification
+ * targets implement it too, and still run on the route templates in
+ * {@code routes/template-batched-delivery.camel.yaml} and {@code routes/template-crm-call.camel.yaml}.)
  *
  * <p>Per batch: {@link #lookup} (and {@link #lookedUp}, page by page) finds the customers' records; each
  * lead is mapped with {@code routes/mappings/<name>.jslt} (headers {@code crmRecordId}, {@code crmStatus},
  * {@code crmNewStatus} set); {@link #writes} makes the write calls; {@link #outcomes} gives each lead its
  * own. Every call goes through {@link #authorize} and {@link #check}; errors are {@link CrmException}s.
+ * Nothing passes through exchange properties: each method is given what it needs.
  */
 public interface BatchedCrm {
 

@@ -2,10 +2,12 @@ package dev.leadconnector.targets.batch;
 
 import dev.leadconnector.targets.LeadTarget;
 import dev.leadconnector.targets.crm.TokenRejectedException;
+import java.io.InputStream;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StreamCache;
 import org.apache.camel.support.DefaultExchange;
 
 /**
@@ -47,6 +49,11 @@ final class CrmCaller {
         producer.send(call.uri(), exchange);
         if (exchange.getException() != null) {
             throw exchange.getException();
+        }
+        // read once: the check and then the lookup or the outcomes each read the answer (no route resets a stream here)
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof InputStream || body instanceof StreamCache) {
+            exchange.getMessage().setBody(exchange.getMessage().getBody(String.class));
         }
         crm.check(call, exchange);
         return exchange;

@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
- * A fourth batched CRM that exists only in the tests, made of the templates and the BatchedCrm interface
+ * A fifth batched CRM that exists only in the tests, made of the crm component and the BatchedCrm interface
  * alone (src/test/resources/test-routes/deliver-acme.camel.yaml, mappings/acme.jslt and this class): the
  * proof that a new batched target needs no shared Java. Acme's API: {@code POST /v1/contacts/search}
  * with {@code {"emails":[...]}} answers {@code {"contacts":[{"id","email","stage"}],"next":<path or null>}};
