@@ -4,10 +4,9 @@ import org.apache.camel.Exchange;
 
 /**
  * The target a lead's exchange is being delivered to, as the exchange property {@code leadTarget}: set
- * once, by the first step of the target's {@code deliver-<name>} route (the batched-delivery template sets
- * it from its {@code name}), whoever sends the lead there (the router, a replay, the validate endpoint),
- * and read by the retry policy, the dead-letter envelope and the metrics. Nothing reads a target's
- * name out of a route id.
+ * once, by the first step of the target's {@code deliver-<name>} route, whoever sends the lead
+ * there (the router, a replay, the validate endpoint), and read by the retry policy, the dead-letter
+ * envelope and the metrics. Nothing reads a target's name out of a route id.
  */
 public final class LeadTarget {
 

@@ -56,6 +56,11 @@ public class Mappings {
         return apply(own == null || own.isBlank() ? target : own, lead, headers);
     }
 
+    /** The mapping {@code <mapping>.jslt} applied to the lead (JSON text), as JSON text. */
+    public String mapWith(String mapping, String lead, Map<String, Object> headers) throws IOException {
+        return apply(mapping, lead, headers);
+    }
+
     private String apply(String mapping, String lead, Map<String, Object> headers) throws IOException {
         ObjectNode variables = JSON.createObjectNode();
         headers.forEach((name, value) -> {

@@ -7,16 +7,16 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * What is a CRM's own in a target that delivers in batches; the route templates in
- * {@code routes/template-batched-delivery.camel.yaml} and {@code routes/template-crm-call.camel.yaml} do
- * the rest (idempotency, the batch gate and aggregator, the funnel, the mapping, the circuit breaker,
- * one token refresh, each lead's outcome). A Spring bean implementing this, a route file of templated
- * routes, a mapping and a settings block make a batched target.
+ * What is a CRM's own in a target that delivers in batches; the {@code crm} component
+ * ({@link CrmComponent}: {@code to: crm:<name>}) does the rest (the batching, the funnel, the mapping, the
+ * circuit breaker, one token refresh, each lead's outcome). A Spring bean implementing this, a route file
+ * ending in {@code to: crm:<name>}, a mapping and a settings block make a batched target.
  *
  * <p>Per batch: {@link #lookup} (and {@link #lookedUp}, page by page) finds the customers' records; each
  * lead is mapped with {@code routes/mappings/<name>.jslt} (headers {@code crmRecordId}, {@code crmStatus},
  * {@code crmNewStatus} set); {@link #writes} makes the write calls; {@link #outcomes} gives each lead its
  * own. Every call goes through {@link #authorize} and {@link #check}; errors are {@link CrmException}s.
+ * Nothing passes through exchange properties: each method is given what it needs.
  */
 public interface BatchedCrm {
 
@@ -39,8 +39,11 @@ public interface BatchedCrm {
     /** The first call of the batch's lookup, or null when no lead has anything to look it up by. */
     CrmCall lookup(List<Ticket> batch);
 
-    /** Reads one lookup answer (the body of {@code answer}) into {@code found}; the call for its next page, or null. */
-    CrmCall lookedUp(Exchange answer, Found found);
+    /**
+     * Reads one lookup answer (the body of {@code answer}) to {@code asked} into {@code found}; the call for
+     * its next page, or null.
+     */
+    CrmCall lookedUp(CrmCall asked, Exchange answer, Found found);
 
     /** Headers of its own the mapping reads, set on each lead before it is mapped (none by default). */
     default void beforeMapping(Message lead) {
@@ -59,9 +62,9 @@ public interface BatchedCrm {
     /**
      * Whether the call's answer is a success: throws a {@link CrmException} with the CRM's own words when it
      * is not, a {@link dev.leadconnector.targets.crm.TokenRejectedException} when the access token was
-     * refused (the call is made once more with a new one).
+     * refused (the call is made once more with a new one). {@code call} is the call answered.
      */
-    void check(Exchange answer);
+    void check(CrmCall call, Exchange answer);
 
     /** A call that failed without an answer to check (no connection, the component's own error), in the CRM's words. */
     default Exception failure(Exception thrown) {

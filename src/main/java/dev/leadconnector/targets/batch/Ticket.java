@@ -8,7 +8,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
 /**
- * One lead's exchange waiting at its target's {@link BatchGate} for its batch: the batch routes read the
+ * One lead's exchange waiting in its target's {@code crm:} endpoint for its batch: the batch reads the
  * lead from it, keep what the lookup found for it and its mapped record, and give it its own outcome
  * exactly once ({@link #delivered} or {@link #failed}), which lets the lead's route go on. That outcome
  * is the one place a batched target says what became of a lead: {@code crmRecordId} and

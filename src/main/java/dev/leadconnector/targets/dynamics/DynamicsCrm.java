@@ -100,7 +100,7 @@ public class DynamicsCrm implements BatchedCrm {
 
     /** The leads Dataverse has, by e-mail (lower case); the next page when the answer has an {@code @odata.nextLink}. */
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         JsonNode page = readJson(answer.getMessage().getBody(String.class));
         for (JsonNode lead : page.path("value")) {
             JsonNode status = lead.path("statuscode");
@@ -178,7 +178,7 @@ public class DynamicsCrm implements BatchedCrm {
 
     /** A 2xx answer passes; 401 forgets the token; anything else throws with Dataverse's own error. */
     @Override
-    public void check(Exchange exchange) {
+    public void check(CrmCall call, Exchange exchange) {
         if (CrmHttpConfiguration.succeeded(exchange)) {
             return;
         }

@@ -88,7 +88,7 @@ public class HubSpotCrm implements BatchedCrm {
 
     /** The contacts HubSpot has, by e-mail (lower case); the ones it has not are errors of the 207, and new. */
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         for (JsonNode contact : readJson(answer.getMessage().getBody(String.class)).path("results")) {
             JsonNode properties = contact.path("properties");
             found.add(properties.path("email").asText("").toLowerCase(Locale.ROOT), contact.path("id").asText(null),
@@ -185,7 +185,7 @@ public class HubSpotCrm implements BatchedCrm {
      * and 403 are permanent and name the scope the token lacks; anything else fails with HubSpot's words.
      */
     @Override
-    public void check(Exchange exchange) {
+    public void check(CrmCall call, Exchange exchange) {
         int status = CrmHttpConfiguration.status(exchange);
         if (status >= 200 && status < 300) {
             return;
@@ -196,7 +196,7 @@ public class HubSpotCrm implements BatchedCrm {
             throw rateLimited(exchange.getMessage(), body, said);
         }
         if (status == 401 || status == 403) {
-            String needed = isWrite(exchange) ? WRITE_SCOPE : READ_SCOPE;
+            String needed = isWrite(call) ? WRITE_SCOPE : READ_SCOPE;
             throw CrmException.permanent("hubspot answered " + status + ": " + said + " (leads.targets.hubspot.token must be a "
                     + "private app's access token with the scope " + missingScopes(body, needed) + ")");
         }
@@ -238,8 +238,7 @@ public class HubSpotCrm implements BatchedCrm {
         return (category.isEmpty() ? "" : category + ": ") + Texts.abbreviate(message);
     }
 
-    private static boolean isWrite(Exchange exchange) {
-        CrmCall call = exchange.getProperty("crmCall", CrmCall.class);
+    private static boolean isWrite(CrmCall call) {
         return call == null || !"read".equals(call.path());
     }
 

@@ -104,7 +104,7 @@ public class MarketoCrm implements BatchedCrm {
 
     /** The people Marketo knows, by e-mail (lower case), with their funnel field; the next page while there is more. */
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         JsonNode page = readJson(answer.getMessage().getBody(String.class));
         for (JsonNode person : page.path("result")) {
             JsonNode status = person.path(settings.statusField());
@@ -112,7 +112,6 @@ public class MarketoCrm implements BatchedCrm {
                     status.isValueNode() && !status.isNull() ? status.asText() : null);
         }
         String next = page.path("nextPageToken").asText("");
-        CrmCall asked = answer.getProperty("crmCall", CrmCall.class);
         if (!page.path("moreResult").asBoolean(false) || next.isEmpty() || asked == null) {
             return null;
         }
@@ -163,7 +162,7 @@ public class MarketoCrm implements BatchedCrm {
 
     /** Fails on any answer but a 2xx with {@code success:true}. */
     @Override
-    public void check(Exchange exchange) {
+    public void check(CrmCall call, Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
         if (!CrmHttpConfiguration.succeeded(exchange)) {
             throw CrmException.answered("marketo", exchange, Texts.abbreviate(body));

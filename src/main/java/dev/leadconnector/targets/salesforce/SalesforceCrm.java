@@ -109,7 +109,7 @@ public class SalesforceCrm implements BatchedCrm {
 
     /** The Leads of one page; the next page's call while Salesforce says the answer is not done. */
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         JsonNode page = readJson(answer.getMessage().getBody(String.class));
         for (JsonNode record : page.path("records")) {
             String offer = offerField == null ? null : text(record.path(offerField));
@@ -179,7 +179,7 @@ public class SalesforceCrm implements BatchedCrm {
 
     /** camel-salesforce throws on an error answer (see {@link #failure}); an answer that arrives is a success. */
     @Override
-    public void check(Exchange answer) {
+    public void check(CrmCall call, Exchange answer) {
         // nothing to check
     }
 

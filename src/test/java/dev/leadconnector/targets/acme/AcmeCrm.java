@@ -22,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
- * A fourth batched CRM that exists only in the tests, made of the templates and the BatchedCrm interface
+ * A fifth batched CRM that exists only in the tests, made of the crm component and the BatchedCrm interface
  * alone (src/test/resources/test-routes/deliver-acme.camel.yaml, mappings/acme.jslt and this class): the
  * proof that a new batched target needs no shared Java. Acme's API: {@code POST /v1/contacts/search}
  * with {@code {"emails":[...]}} answers {@code {"contacts":[{"id","email","stage"}],"next":<path or null>}};
@@ -63,7 +63,7 @@ public class AcmeCrm implements BatchedCrm {
     }
 
     @Override
-    public CrmCall lookedUp(Exchange answer, Found found) {
+    public CrmCall lookedUp(CrmCall asked, Exchange answer, Found found) {
         JsonNode page = json(answer.getMessage().getBody(String.class));
         page.path("contacts").forEach(c -> found.add(c.path("email").asText("").toLowerCase(Locale.ROOT),
                 c.path("id").asText(null), c.path("stage").asText(null)));
@@ -105,7 +105,7 @@ public class AcmeCrm implements BatchedCrm {
     }
 
     @Override
-    public void check(Exchange answer) {
+    public void check(CrmCall call, Exchange answer) {
         if (!CrmHttpConfiguration.succeeded(answer)) {
             throw CrmException.answered("acme", answer, Texts.abbreviate(answer.getMessage().getBody(String.class)));
         }

@@ -29,11 +29,11 @@ class DynamicsCrmTest {
         DefaultExchange page = new DefaultExchange(new DefaultCamelContext());
         page.getMessage().setBody("{\"value\":[{\"leadid\":\"1\",\"emailaddress1\":\"A@x.example\",\"statuscode\":2}],"
                 + "\"@odata.nextLink\":\"https://org.example/api/data/v9.2/leads?$select=leadid&$skiptoken=%3Ccookie%3E\"}");
-        CrmCall next = crm.lookedUp(page, new Found());
+        CrmCall next = crm.lookedUp(null, page, new Found());
         assertThat(next.path()).isEqualTo("leads");
         assertThat(next.query()).isEqualTo("$select=leadid&$skiptoken=%3Ccookie%3E");
         page.getMessage().setBody("{\"value\":[]}");
-        assertThat(crm.lookedUp(page, new Found())).isNull();
+        assertThat(crm.lookedUp(null, page, new Found())).isNull();
     }
 
     @Test

@@ -62,11 +62,11 @@ class SalesforceCrmTest {
                 {"totalSize": 3, "done": false, "nextRecordsUrl": "/services/data/v56.0/query/01gRM000000Pag1-2000", "records": [
                   {"Id": "00Q1", "Status": "Open - Not Contacted", "Email": "A.B@c.example"},
                   {"Id": "00Q2", "Status": "Working - Contacted", "Email": "a.b@c.example"}]}""");
-        CrmCall next = crm.lookedUp(page, found);
+        CrmCall next = crm.lookedUp(null, page, found);
         assertThat(next.headers()).containsEntry("rawMethod", "GET").containsEntry("rawPath", "/services/data/v56.0/query/01gRM000000Pag1-2000");
         page.getMessage().setBody("""
                 {"totalSize": 3, "done": true, "records": [{"Id": "00Q3", "Status": "Open - Not Contacted", "Email": "d@e.example"}]}""");
-        assertThat(crm.lookedUp(page, found)).isNull();
+        assertThat(crm.lookedUp(null, page, found)).isNull();
         assertThat(crm.key(Tickets.of("{\"customer\": {\"email\": \"A.b@C.example\"}}"))).isEqualTo("a.b@c.example");
     }
 
