@@ -42,6 +42,10 @@ class DeadLetterReplayTest {
 
             JsonNode all = json(get(connector, "/actuator/deadletters"));
             assertThat(all.findValuesAsText("leadId")).containsExactlyInAnyOrder(lead, unknown);
+            // the router's dead letter is listed under the name ?target= filters it by (issue 26, item 6)
+            JsonNode routers = json(get(connector, "/actuator/deadletters?target=router"));
+            assertThat(routers.findValuesAsText("leadId")).containsExactly(unknown);
+            assertThat(routers.findValuesAsText("target")).containsExactly("router");
             JsonNode flaky = json(get(connector, "/actuator/deadletters?target=flaky"));
             assertThat(flaky).hasSize(1);
             assertThat(flaky.get(0).path("error").asText()).isEqualTo("java.net.ConnectException: flaky CRM is down");
