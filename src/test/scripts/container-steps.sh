@@ -15,6 +15,16 @@ if [[ -n ${TOOLCHAIN_JAVA:-} ]]; then
   PATH=$TOOLCHAIN_JAVA/bin:$PATH
 fi
 
+# issue 26, item 4: started from a folder without application.yaml and routes/, the jar says so in one
+# line naming that folder and ends, instead of a long trace
+EMPTY=$(mktemp -d)
+status=0
+(cd "$EMPTY" && timeout 60 java -jar "$OLDPWD/$JAR") >"$EMPTY.out" 2>&1 || status=$?
+said=$(grep -v "^Picked up " "$EMPTY.out" || true); rm -rf "$EMPTY" "$EMPTY.out"
+[[ $status == 2 ]] || fail "the jar started from an empty folder ended with $status, not 2: $said"
+[[ $(printf '%s\n' "$said" | grep -c .) == 1 && $said == *"cannot start: no application.yaml and no routes/ folder in $EMPTY "* ]] \
+  || fail "the jar started from an empty folder did not say in one line what it missed: $said"
+
 # the runtime stage: everything after the last FROM
 RUNTIME=$(awk '/^FROM /{stage=""} {stage = stage $0 "\n"} END {printf "%s", stage}' "$DOCKERFILE")
 HEALTHCHECK=$(printf '%s\n' "$RUNTIME" | sed -n '/^HEALTHCHECK/,/[^\\]$/p' | tr -d '\\\n' | sed -E 's/.*CMD +//')

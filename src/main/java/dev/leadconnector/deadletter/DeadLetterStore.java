@@ -143,7 +143,8 @@ public class DeadLetterStore {
 
     private record Parked(Path file, DeadLetters.Envelope envelope) {
         Summary summary() {
-            return new Summary(envelope.leadId(), envelope.target(), envelope.lead().path("action").asText(null),
+            // a lead the router parked names no target: listed as "router", the name ?target= filters it by
+            return new Summary(envelope.leadId(), envelope.target() == null ? "router" : envelope.target(), envelope.lead().path("action").asText(null),
                     envelope.reason(), envelope.error(), envelope.failedAt(), LeadsEndpoint.path(envelope.leadId()));
         }
     }

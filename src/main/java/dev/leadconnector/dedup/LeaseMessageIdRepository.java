@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -20,7 +19,7 @@ import org.springframework.dao.DuplicateKeyException;
  */
 public class LeaseMessageIdRepository extends JdbcMessageIdRepository {
 
-    static final String CREATE = "CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), "
+    static final String CREATE = "CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), "
             + "createdAt TIMESTAMP, confirmed BOOLEAN DEFAULT FALSE NOT NULL, PRIMARY KEY (processorName, messageId))";
     private static final String STATE = "SELECT confirmed, createdAt FROM CAMEL_MESSAGEPROCESSED "
             + "WHERE processorName = ? AND messageId = ?";
@@ -39,15 +38,15 @@ public class LeaseMessageIdRepository extends JdbcMessageIdRepository {
         setCreateString(CREATE);
     }
 
-    /** Instances starting together on a new database race to create the table: losing that race is fine. */
+    /**
+     * Creates the table when it is missing. Camel's own start first probes the table with a query that
+     * fails on a new database, which H2 records in a {@code dedup.trace.db} file beside it at every
+     * first start; {@code IF NOT EXISTS} needs no probe. Instances starting together on a new database
+     * race to create it: {@link SharedSchema} runs the statement once more for the loser.
+     */
     @Override
-    protected void doStart() throws Exception {
-        try {
-            super.doStart();
-        } catch (DataAccessException raced) {
-            jdbcTemplate.execute(getTableExistsString()); // still fails when the table really is missing
-            log.info("CAMEL_MESSAGEPROCESSED was created by another instance meanwhile");
-        }
+    protected void doStart() {
+        SharedSchema.create(jdbcTemplate, CREATE);
     }
 
     private record Claim(boolean confirmed, Timestamp claimedAt) {}

@@ -27,7 +27,8 @@ import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Checks what can be refused before the lead route runs: the method (405), the sender's token
- * (401), the content type (415) and the size (413, without reading past the limit). platform-http would otherwise turn a form
+ * (401), the content type (415) and the size (413, without reading past the limit). The same for
+ * every path under the intake path, where route files add intake paths of their own. platform-http would otherwise turn a form
  * post into a 500 and read any body whole. An accepted body is handed on already read.
  */
 @Component
@@ -54,10 +55,11 @@ public class IntakeGate extends OncePerRequestFilter {
     }
 
     /**
-     * Whether the request is for the intake path, however it is spelt: decided on the path as it is
-     * matched (percent-decoded, {@code ;parameters} and doubled slashes dropped), with dot segments
-     * resolved, a trailing slash dropped and case ignored. Wider than what reaches the route, so no
-     * spelling gets past the checks; the firewall and the route refuse the odd ones after them.
+     * Whether the request is for the intake path or a path under it (a second intake path that a route
+     * file adds, {@code from: platform-http:/leads/partner}), however it is spelt: decided on the path
+     * as it is matched (percent-decoded, {@code ;parameters} and doubled slashes dropped), with dot
+     * segments resolved, a trailing slash dropped and case ignored. Wider than what reaches the routes,
+     * so no spelling gets past the checks; the firewall and the route refuse the odd ones after them.
      */
     private boolean isIntakePath(HttpServletRequest request) {
         String path;
@@ -69,7 +71,9 @@ public class IntakeGate extends OncePerRequestFilter {
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return settings.path().equalsIgnoreCase(path);
+        String intake = settings.path();
+        return path.regionMatches(true, 0, intake, 0, intake.length())
+                && (path.length() == intake.length() || path.charAt(intake.length()) == '/');
     }
 
     @Override

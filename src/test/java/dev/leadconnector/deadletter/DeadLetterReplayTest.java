@@ -50,6 +50,10 @@ class DeadLetterReplayTest {
                     second.path("letters").get(0).path("leadId").asText()))
                     .containsExactlyElementsOf(lead.compareTo(unknown) < 0 ? List.of(lead, unknown) : List.of(unknown, lead));
             assertThat(second.path("next").isNull()).isTrue();
+            // the router's dead letter is listed under the name ?target= filters it by (issue 26, item 6)
+            JsonNode routers = json(get(connector, "/actuator/deadletters?target=router")).path("letters");
+            assertThat(routers.findValuesAsText("leadId")).containsExactly(unknown);
+            assertThat(routers.findValuesAsText("target")).containsExactly("router");
             JsonNode flaky = json(get(connector, "/actuator/deadletters?target=flaky")).path("letters");
             assertThat(flaky).hasSize(1);
             assertThat(flaky.get(0).path("error").asText()).isEqualTo("java.net.ConnectException: flaky CRM is down");
