@@ -42,6 +42,8 @@ VOLUME /app/data
 EXPOSE 8080 8081
 # A running container is not a development machine: routes change by a new mount and a restart.
 ENV LEADS_ROUTES_RELOAD=false
+# Both ports on every interface (application.yaml binds loopback for a first run on a laptop).
+ENV SERVER_ADDRESS=0.0.0.0 MANAGEMENT_SERVER_ADDRESS=0.0.0.0
 # Readiness is open (no login) on the management port: routes started, inbox and dedup store reachable.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8081/actuator/health/readiness || exit 1

@@ -72,7 +72,7 @@ final class GeneratedPasswords {
      * Writes the file again when what it should hold changed (a password generated, a login that now
      * has its own dropped, a file not trusted); removes it once every login has its own password.
      */
-    void store() throws IOException {
+    void store(boolean reachableFromElsewhere) throws IOException {
         if (now.isEmpty()) {
             if (Files.deleteIfExists(file)) {
                 LOG.info("Every management login has a password of its own: removed the generated ones in {}", file);
@@ -84,8 +84,8 @@ final class GeneratedPasswords {
             now.forEach((username, password) -> content.append(username).append('=').append(password).append('\n'));
             writeOwnerOnly(file, content.toString());
         }
-        // the passwords themselves never go to the log
-        LOG.warn("No password set for the management logins {}: their generated passwords are in {} (owner-only), "
+        // the passwords themselves never go to the log; a warning only where other machines reach the port
+        (reachableFromElsewhere ? LOG.atWarn() : LOG.atInfo()).log("No password set for the management logins {}: their generated passwords are in {} (owner-only), "
                 + "kept across restarts until you set leads.management.viewer.password and "
                 + "leads.management.operator.password, as production should{}", now.keySet(), file,
                 generated.isEmpty() ? "." : " (generated now: " + generated + ").");

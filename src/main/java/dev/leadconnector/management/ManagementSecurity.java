@@ -6,6 +6,8 @@ import dev.leadconnector.management.ManagementUsers.Login;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -168,8 +170,18 @@ public class ManagementSecurity {
         GeneratedPasswords generated = GeneratedPasswords.readFrom(file);
         UserDetails viewer = login(users.viewer(), "viewer", ManagementRoles.VIEWER, encoder, generated);
         UserDetails operator = login(users.operator(), "operator", ManagementRoles.OPERATOR, encoder, generated);
-        generated.store();
+        generated.store(reachableFromElsewhere(environment.getProperty("management.server.address",
+                environment.getProperty("server.address", ""))));
         return new InMemoryUserDetailsManager(List.of(viewer, operator));
+    }
+
+    /** Whether a port bound to this address (empty: every interface) is reachable from other machines. */
+    static boolean reachableFromElsewhere(String address) {
+        try {
+            return !StringUtils.hasText(address) || !InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException unknown) {
+            return true;
+        }
     }
 
     private static UserDetails login(Login login, String defaultName, String role, PasswordEncoder encoder,

@@ -62,6 +62,18 @@ class GeneratedPasswordsTest {
         // no password, generated or configured, ever reaches the log
         assertThat(output.getAll()).doesNotContain(first.get(ManagementClient.VIEWER))
                 .doesNotContain(first.get(ManagementClient.OPERATOR));
+        // on loopback (the embedded defaults) where they are is news, not a warning (issue 26, item 6)
+        assertThat(output.getAll().lines().filter(line -> line.contains("No password set"))).isNotEmpty()
+                .allMatch(line -> line.contains(" INFO ") && !line.contains(" WARN "));
+    }
+
+    /** Where other machines reach the management port, generated passwords are a warning. */
+    @Test
+    void generatedPasswordsAreAWarningWhereOtherMachinesReachThePort() {
+        assertThat(ManagementSecurity.reachableFromElsewhere("")).isTrue();
+        assertThat(ManagementSecurity.reachableFromElsewhere("0.0.0.0")).isTrue();
+        assertThat(ManagementSecurity.reachableFromElsewhere("127.0.0.1")).isFalse();
+        assertThat(ManagementSecurity.reachableFromElsewhere("::1")).isFalse();
     }
 
     /**
