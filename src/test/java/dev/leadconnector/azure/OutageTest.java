@@ -97,7 +97,8 @@ class OutageTest {
         void run() throws Exception;
     }
 
-    record Answer(int status, long millis, String retryAfter, String contentType, String leadId, String email) {}
+    record Answer(int status, long millis, String retryAfter, String contentType, String leadId, String email,
+                  String detail) {}
 
     /** One connector with its fakes, the leads posted and the answers measured. */
     static final class Run implements AutoCloseable {
@@ -206,11 +207,13 @@ class OutageTest {
             HttpResponse<String> answer = connector.postLead(template.replace("avery.quinn@fabrikam.example", email));
             long millis = (System.nanoTime() - started) / 1_000_000;
             String id = answer.statusCode() == 202 ? acceptedId(answer) : null;
+            String detail = null;
             if (answer.statusCode() == 503) {
                 assertThat(json(answer.body()).path("type").asText()).isEqualTo("urn:lead-connector:problem:not-stored");
+                detail = json(answer.body()).path("detail").asText();
             }
             return new Answer(answer.statusCode(), millis, answer.headers().firstValue("Retry-After").orElse(null),
-                    answer.headers().firstValue("Content-Type").orElse(null), id, email);
+                    answer.headers().firstValue("Content-Type").orElse(null), id, email, detail);
         }
 
         Probe readiness() {
@@ -280,6 +283,8 @@ class OutageTest {
             });
             if (inboxDown) {
                 assertThat(statuses(during)).as("the inbox could not take leads").containsKey(503);
+                assertThat(during).filteredOn(a -> a.status == 503)
+                        .allSatisfy(a -> assertThat(a.detail).contains("did not take the lead in time"));
             }
             // every probe answered (none given up after 5 s), quickly, and readiness was DOWN meanwhile
             assertThat(probesBefore).allSatisfy(p -> assertThat(p.status()).isEqualTo(200));
