@@ -1,10 +1,16 @@
 package dev.leadconnector.azure;
 
+import com.azure.core.http.HttpClient;
+import com.azure.core.util.Context;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.InboxScheme;
 import com.azure.storage.queue.QueueServiceClientBuilder;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +29,11 @@ import org.springframework.util.StringUtils;
  * connection string instead, so any endpoint (a sovereign cloud, Azurite) works, and the routes name
  * it with {@code serviceClient=#queueServiceClient}. The queues are created at start-up when absent,
  * because the consumer does not create its queue.
+ *
+ * <p>Every call it makes is bounded ({@code leads.inbox.azure.*}, documented in application-azure.yaml):
+ * the HTTP client's connect, write, response and read timeouts, and the storage retry policy's tries,
+ * time per try and delays. Without them a queue service that accepts connections but does not answer
+ * (a hung process, a half-open connection) held each intake request for a minute per try.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(AzureQueueConfiguration.ConnectionStringSet.class)
@@ -33,8 +44,23 @@ public class AzureQueueConfiguration {
 
     @Bean
     public QueueServiceClient queueServiceClient(@Value("${" + CONNECTION_STRING + "}") String connectionString,
-                                                 @Value("${leads.azure-queue.queues}") List<String> queues) {
-        QueueServiceClient client = new QueueServiceClientBuilder().connectionString(connectionString).buildClient();
+                                                 @Value("${leads.azure-queue.queues}") List<String> queues,
+                                                 @Value("${leads.inbox.azure.connect-timeout:PT2S}") Duration connectTimeout,
+                                                 @Value("${leads.inbox.azure.response-timeout:PT3S}") Duration responseTimeout,
+                                                 @Value("${leads.inbox.azure.max-tries:3}") int maxTries,
+                                                 @Value("${leads.inbox.azure.try-timeout:PT3S}") Duration tryTimeout,
+                                                 @Value("${leads.inbox.azure.retry-delay:PT0.2S}") Duration retryDelay,
+                                                 @Value("${leads.inbox.azure.max-retry-delay:PT1S}") Duration maxRetryDelay) {
+        HttpClientOptions http = new HttpClientOptions()
+                .setConnectTimeout(connectTimeout)
+                .setWriteTimeout(responseTimeout)
+                .setResponseTimeout(responseTimeout)
+                .setReadTimeout(responseTimeout);
+        QueueServiceClient client = new QueueServiceClientBuilder().connectionString(connectionString)
+                .httpClient(HttpClient.createDefault(http))
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeout, retryDelay,
+                        maxRetryDelay, null))
+                .buildClient();
         for (String queue : queues) {
             client.getQueueClient(queue).createIfNotExists();
         }
@@ -45,14 +71,15 @@ public class AzureQueueConfiguration {
     /** The inbox's depth for health and metrics: the queue's approximate message count. */
     @Bean
     @Conditional(InboxScheme.AzureQueue.class)
-    InboxProbe queueInbox(QueueServiceClient client, @Value("${leads.inbox.uri}") String inboxUri) {
+    InboxProbe queueInbox(QueueServiceClient client, @Value("${leads.inbox.uri}") String inboxUri,
+                          @Value("${leads.inbox.azure.send-timeout:PT5S}") Duration timeout) {
         // azure-storage-queue:<account>/<queue>?options
         String queue = inboxUri.replaceFirst("\\?.*", "").replaceFirst("^[^/]*/", "");
         QueueClient inbox = client.getQueueClient(queue);
         return new InboxProbe() {
             @Override
             public long depth() {
-                return inbox.getProperties().getApproximateMessagesCount();
+                return inbox.getPropertiesWithResponse(timeout, Context.NONE).getValue().getApproximateMessagesCount();
             }
 
             @Override

@@ -54,13 +54,25 @@ public class IntakeAnswers {
         } else {
             // Not the client's fault: the lead was not stored, so say so and let the sender retry.
             LOG.error("Lead not stored: {}", cause == null ? "unknown error" : cause.toString());
-            problem = Problem.of(503, "not-stored", "Lead not stored",
-                    "The lead could not be stored durably; nothing was kept. Retry later.", instance);
+            problem = Problem.of(503, "not-stored", "Lead not stored", timedOut(cause)
+                    ? "The inbox did not take the lead in time; it is not accepted. Send it again later"
+                            + " (a lead sent twice is delivered once)."
+                    : "The lead could not be stored durably; nothing was kept. Retry later.", instance);
         }
         respond(exchange, problem.status(), Problem.MEDIA_TYPE, problem);
         if (problem.status() == 503) {
             exchange.getMessage().setHeader("Retry-After", "30");
         }
+    }
+
+    /** Whether the inbox gave no answer within its bound (the queue client's timeout), anywhere in the cause chain. */
+    private static boolean timedOut(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void respond(Exchange exchange, int status, String contentType, Object body) throws JsonProcessingException {

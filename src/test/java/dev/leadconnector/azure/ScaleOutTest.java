@@ -87,7 +87,13 @@ class ScaleOutTest {
                     "leads.dedup.username=postgres",
                     "leads.dedup.password=",
                     "leads.targets.archive.directory=" + dir.resolve("archive"),
-                    "leads.targets.salesforce.batch.max-wait=200ms"}).flatMap(Stream::of).toArray(String[]::new);
+                    "leads.targets.salesforce.batch.max-wait=200ms",
+                    // two processes, Azurite and 8 senders on a shared 2-core machine: a send can take
+                    // longer than the production bounds (5 s), which would answer 503; here every lead
+                    // must be taken (OutageTest is about the bounds)
+                    "leads.inbox.azure.send-timeout=PT30S",
+                    "leads.inbox.azure.try-timeout=PT20S",
+                    "leads.inbox.azure.response-timeout=PT20S"}).flatMap(Stream::of).toArray(String[]::new);
             ConnectorProcess a = ConnectorProcess.start("a", Path.of("target/scale-out-a.log"), with(settings, dir.resolve("a")));
             ConnectorProcess b = ConnectorProcess.start("b", Path.of("target/scale-out-b.log"), with(settings, dir.resolve("b")));
             try (a; b) {

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +87,24 @@ public final class Azurite implements ExtensionContext.Store.CloseableResource {
 
     private String endpoint(String service) {
         return "http://127.0.0.1:" + ports.get(service) + "/" + ACCOUNT;
+    }
+
+    /** Hangs the emulator (SIGSTOP): its ports still accept connections, nothing answers. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a paused emulator go on (SIGCONT), with its data and ports as they were. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(process.pid())));
+        process.descendants().forEach(child -> command.add(String.valueOf(child.pid())));
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IOException("kill -" + signal + " failed for Azurite " + process.pid());
+        }
     }
 
     @Override

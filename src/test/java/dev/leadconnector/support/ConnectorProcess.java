@@ -113,6 +113,38 @@ public final class ConnectorProcess implements AutoCloseable {
         }
     }
 
+    /** A probe's answer and how long it took (status 0: no answer within the client's timeout). */
+    public record Probe(int status, long millis, String body) {
+        @Override
+        public String toString() {
+            return status + "/" + millis + "ms";
+        }
+    }
+
+    /** GETs a management path (a health probe) as an orchestrator would, giving up after {@code timeout}. */
+    public Probe probe(String path, Duration timeout) {
+        return probe(path, timeout, null);
+    }
+
+    /** The same with an Authorization header (null: none), for the details a login sees. */
+    public Probe probe(String path, Duration timeout, String authorization) {
+        long started = System.nanoTime();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(timeout);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Probe(answer.statusCode(), (System.nanoTime() - started) / 1_000_000, answer.body());
+        } catch (IOException noAnswer) {
+            return new Probe(0, (System.nanoTime() - started) / 1_000_000, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Everything the process printed so far. */
     public String log() {
         try {
