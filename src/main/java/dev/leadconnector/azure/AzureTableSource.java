@@ -19,7 +19,7 @@ import java.util.stream.StreamSupport;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +37,24 @@ public class AzureTableSource {
     public static final String ROW_KEY = "tableRowKey";
     private static final DateTimeFormatter ODATA = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'");
 
+    /**
+     * {@code leads.sources.azure-table.*} as this bean reads it (the route reads {@code enabled} and
+     * {@code poll-interval}); defaults in {@code application.yaml}.
+     */
+    @ConfigurationProperties("leads.sources.azure-table")
+    public record Settings(String connectionString, String table) {
+
+        public Settings {
+            connectionString = connectionString == null ? "" : connectionString;
+        }
+
+        /** Never the connection string itself. */
+        @Override
+        public String toString() {
+            return "Settings[table=" + table + "]";
+        }
+    }
+
     private final ObjectMapper mapper;
     private final MarketplaceTableShape shape;
     private final MarketplacePayloadReader reader;
@@ -46,14 +64,13 @@ public class AzureTableSource {
     private volatile TableClient client;
 
     public AzureTableSource(ObjectMapper mapper, MarketplacePayloadReader reader, TableWatermark watermark,
-                            @Value("${leads.sources.azure-table.connection-string:}") String connectionString,
-                            @Value("${leads.sources.azure-table.table:MarketplaceLeads}") String table) {
+                            Settings settings) {
         this.mapper = mapper;
         this.shape = new MarketplaceTableShape(mapper);
         this.reader = reader;
         this.watermark = watermark;
-        this.connectionString = connectionString;
-        this.table = table;
+        this.connectionString = settings.connectionString();
+        this.table = settings.table();
     }
 
     /** The entities not read yet, oldest first: at or after the watermark's time, less those already read at it. */

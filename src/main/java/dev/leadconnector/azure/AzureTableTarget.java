@@ -10,7 +10,7 @@ import dev.leadconnector.lead.Lead;
 import dev.leadconnector.targets.batch.Ticket;
 import org.apache.camel.Body;
 import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,19 +21,35 @@ import org.springframework.stereotype.Component;
 @Component("azureTableTarget")
 public class AzureTableTarget {
 
+    /**
+     * {@code leads.targets.azure-table.*}: the storage account and the table (defaults in
+     * {@code application.yaml}); an empty connection string fails the first delivery, not the start.
+     */
+    @ConfigurationProperties("leads.targets.azure-table")
+    public record Settings(String connectionString, String table) {
+
+        public Settings {
+            connectionString = connectionString == null ? "" : connectionString;
+        }
+
+        /** Never the connection string itself. */
+        @Override
+        public String toString() {
+            return "Settings[table=" + table + "]";
+        }
+    }
+
     private final ObjectMapper mapper;
     private final MarketplaceTableShape shape;
     private final String connectionString;
     private final String table;
     private volatile TableClient client;
 
-    public AzureTableTarget(ObjectMapper mapper,
-                            @Value("${leads.targets.azure-table.connection-string:}") String connectionString,
-                            @Value("${leads.targets.azure-table.table:MarketplaceLeads}") String table) {
+    public AzureTableTarget(ObjectMapper mapper, Settings settings) {
         this.mapper = mapper;
         this.shape = new MarketplaceTableShape(mapper);
-        this.connectionString = connectionString;
-        this.table = table;
+        this.connectionString = settings.connectionString();
+        this.table = settings.table();
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.leadconnector.azure;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.models.QueueMessageItem;
+import dev.leadconnector.deadletter.DeadLetterSettings;
+import dev.leadconnector.dispatch.InboxSettings;
 import dev.leadconnector.privacy.QueueMessages;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +12,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
@@ -33,8 +35,12 @@ public class QueueErasure implements QueueMessages {
     private final QueueClient inbox;
     private final QueueClient deadLetters;
 
-    public QueueErasure(QueueServiceClient client, @Value("${leads.inbox.uri}") String inboxUri,
-                        @Value("${leads.dead-letter.uri}") String deadLetterUri) {
+    @Autowired
+    public QueueErasure(QueueServiceClient client, InboxSettings inbox, DeadLetterSettings deadLetters) {
+        this(client, inbox.uri(), deadLetters.uri());
+    }
+
+    QueueErasure(QueueServiceClient client, String inboxUri, String deadLetterUri) {
         this.inbox = queue(client, inboxUri);
         this.deadLetters = queue(client, deadLetterUri);
     }

@@ -1,16 +1,16 @@
 package dev.leadconnector.deadletter;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * How {@code GET /actuator/deadletters} pages ({@code leads.dead-letter.list}).
+ * How {@code GET /actuator/deadletters} pages ({@code leads.dead-letter.list}; the defaults are written
+ * once, in {@code application.yaml}).
  *
  * @param pageSize the letters a page holds when the request names no {@code limit}
  * @param maxPageSize the most a {@code limit} may ask for, and the most letter files one call reads
  */
 @ConfigurationProperties("leads.dead-letter.list")
-public record DeadLetterListSettings(@DefaultValue("100") int pageSize, @DefaultValue("1000") int maxPageSize) {
+public record DeadLetterListSettings(int pageSize, int maxPageSize) {
 
     public DeadLetterListSettings {
         if (pageSize < 1 || maxPageSize < pageSize) {

@@ -24,7 +24,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -72,9 +72,14 @@ public class DeadLetterStore {
     private final LeadJournal journal;
     private final DeadLetterListSettings paging;
 
-    public DeadLetterStore(@Value("${leads.dead-letter.directory}") Path directory, ObjectMapper mapper,
-                           ProducerTemplate producer, SecretValues secrets, LeadJournal journal,
-                           DeadLetterListSettings paging) {
+    @Autowired
+    public DeadLetterStore(DeadLetterSettings settings, ObjectMapper mapper, ProducerTemplate producer,
+                           SecretValues secrets, LeadJournal journal, DeadLetterListSettings paging) {
+        this(settings.directory(), mapper, producer, secrets, journal, paging);
+    }
+
+    DeadLetterStore(Path directory, ObjectMapper mapper, ProducerTemplate producer, SecretValues secrets,
+                    LeadJournal journal, DeadLetterListSettings paging) {
         this.paging = paging;
         this.directory = directory;
         this.mapper = mapper;

@@ -4,7 +4,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,21 +22,19 @@ public class DedupConfiguration {
     public static final String DELIVERY = "lead-delivery";
 
     @Bean
-    public LeaseMessageIdRepository dedupRepository(DataSource dataSource,
-                                                    @Value("${leads.dedup.lease:PT2M}") Duration lease) {
-        return new LeaseMessageIdRepository(dataSource, DISPATCH, lease, Clock.systemUTC());
+    public LeaseMessageIdRepository dedupRepository(DataSource dataSource, DedupSettings settings) {
+        return new LeaseMessageIdRepository(dataSource, DISPATCH, settings.lease(), Clock.systemUTC());
     }
 
     @Bean
-    public LeaseMessageIdRepository deliveryRepository(DataSource dataSource,
-                                                       @Value("${leads.dedup.lease:PT2M}") Duration lease) {
-        return new LeaseMessageIdRepository(dataSource, DELIVERY, lease, Clock.systemUTC());
+    public LeaseMessageIdRepository deliveryRepository(DataSource dataSource, DedupSettings settings) {
+        return new LeaseMessageIdRepository(dataSource, DELIVERY, settings.lease(), Clock.systemUTC());
     }
 
     /** The oldest key still kept: the route {@code dedup-expiry} deletes the ones before it. */
     @Bean
-    public DedupWindow dedupWindow(@Value("${leads.dedup.window:P30D}") Duration window) {
-        return new DedupWindow(window, Clock.systemUTC());
+    public DedupWindow dedupWindow(DedupSettings settings) {
+        return new DedupWindow(settings.window(), Clock.systemUTC());
     }
 
     public record DedupWindow(Duration window, Clock clock) {

@@ -1,7 +1,6 @@
 package dev.leadconnector.dispatch;
 
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,9 +14,9 @@ import org.springframework.context.annotation.Configuration;
 public class DispatchBackPressure {
 
     @Bean
-    ThrottlingInflightRoutePolicy dispatchInFlight(@Value("${leads.inbox.max-in-flight}") int maxInFlight) {
+    ThrottlingInflightRoutePolicy dispatchInFlight(InboxSettings inbox) {
         ThrottlingInflightRoutePolicy policy = new ThrottlingInflightRoutePolicy();
-        policy.setMaxInflightExchanges(maxInFlight);
+        policy.setMaxInflightExchanges(inbox.maxInFlight());
         policy.setResumePercentOfMax(70);
         return policy;
     }

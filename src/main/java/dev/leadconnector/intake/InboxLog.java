@@ -3,6 +3,7 @@ package dev.leadconnector.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadconnector.dispatch.InboxSettings;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,6 @@ import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -100,8 +100,8 @@ public class InboxLog {
     private boolean stopped;
 
     @Autowired
-    public InboxLog(@Value("${leads.inbox.send-uri}") String sendUri) throws IOException {
-        this(fileInbox(sendUri), Clock.systemUTC(), bootId(), true);
+    public InboxLog(InboxSettings settings) throws IOException {
+        this(fileInbox(settings.sendUri()), Clock.systemUTC(), bootId(), true);
     }
 
     /** {@code scheduled}: prune every half second on a thread of its own (tests call {@link #prune()}). */

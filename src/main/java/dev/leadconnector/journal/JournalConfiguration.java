@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.security.SecretValues;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,7 +18,7 @@ public class JournalConfiguration {
 
     @Bean
     LeadJournal leadJournal(JournalStore store, ObjectMapper mapper, SecretValues secrets,
-                            @Value("${leads.journal.email-hash-secret:}") String emailHashKey) {
-        return new LeadJournal(store, mapper, emailHashKey, secrets, Clock.systemUTC());
+                            JournalSettings settings) {
+        return new LeadJournal(store, mapper, settings.emailHashSecret(), secrets, Clock.systemUTC());
     }
 }

@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
  */
 public final class PersonalDataMasking {
 
-    static final String SETTING = "leads.logging.mask-personal-data";
-
     /** user@domain.tld, as loosely as addresses are written. */
     static final Pattern EMAIL = Pattern.compile("[\\w.%+'-]+@[\\w-]+(\\.[\\w-]+)+");
     /**

@@ -49,7 +49,7 @@ public class SafeLogLines implements SmartApplicationListener {
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
         Environment environment = ((ApplicationEnvironmentPreparedEvent) event).getEnvironment();
-        boolean mask = environment.getProperty(PersonalDataMasking.SETTING, Boolean.class, true);
+        boolean mask = LoggingSettings.of(environment).masks();
         SecretValues secrets = new SecretValues(environment);
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
             logback.getLoggerList().forEach(logger -> {

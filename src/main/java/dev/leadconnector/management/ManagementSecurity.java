@@ -3,6 +3,7 @@ package dev.leadconnector.management;
 import static org.springframework.security.config.Customizer.withDefaults;
 
 import dev.leadconnector.management.ManagementUsers.Login;
+import dev.leadconnector.security.DataDirSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
@@ -163,10 +163,10 @@ public class ManagementSecurity {
      * reused at the next start until a password is configured ({@link GeneratedPasswords}).
      */
     @Bean
-    InMemoryUserDetailsManager managementLogins(ManagementUsers users, Environment environment) throws IOException {
+    InMemoryUserDetailsManager managementLogins(ManagementUsers users, DataDirSettings data) throws IOException {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        Path file = Path.of(StringUtils.hasText(users.generatedPasswordsFile()) ? users.generatedPasswordsFile()
-                : Objects.requireNonNull(environment.getProperty("leads.data-dir", "./data")) + "/management-passwords");
+        Path file = StringUtils.hasText(users.generatedPasswordsFile()) ? Path.of(users.generatedPasswordsFile())
+                : data.dataDir().resolve("management-passwords");
         GeneratedPasswords generated = GeneratedPasswords.readFrom(file);
         UserDetails viewer = login(users.viewer(), "viewer", ManagementRoles.VIEWER, encoder, generated);
         UserDetails operator = login(users.operator(), "operator", ManagementRoles.OPERATOR, encoder, generated);

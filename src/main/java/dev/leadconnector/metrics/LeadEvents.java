@@ -1,5 +1,6 @@
 package dev.leadconnector.metrics;
 
+import dev.leadconnector.dispatch.InboxSettings;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.TargetHealth;
 import dev.leadconnector.journal.LeadJournal;
@@ -19,7 +20,6 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.EventNotifierSupport;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,11 +59,11 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
     private Endpoint inbox;
 
     public LeadEvents(MeterRegistry registry, TargetHealth targetHealth, LeadJournal journal,
-                      InboxProbe inboxProbe, @Value("${leads.inbox.uri}") String inboxUri) {
+                      InboxProbe inboxProbe, InboxSettings inbox) {
         this.registry = registry;
         this.targetHealth = targetHealth;
         this.journal = journal;
-        this.inboxUri = inboxUri;
+        this.inboxUri = inbox.uri();
         Gauge.builder("leads.inbox.depth", inboxProbe, LeadEvents::depthOrNaN)
                 .description("Leads waiting in the inbox to be dispatched")
                 .register(registry);

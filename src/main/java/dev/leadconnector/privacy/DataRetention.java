@@ -1,5 +1,7 @@
 package dev.leadconnector.privacy;
 
+import dev.leadconnector.deadletter.DeadLetterSettings;
+import dev.leadconnector.targets.ArchiveSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -18,7 +20,6 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,9 +47,9 @@ public class DataRetention implements Processor {
     private final Clock clock;
 
     @Autowired
-    public DataRetention(RetentionSettings settings, @Value("${leads.targets.archive.directory}") Path archive,
-                         @Value("${leads.dead-letter.directory}") Path deadLetters, MeterRegistry registry) {
-        this(settings, archive, deadLetters, registry, Clock.systemUTC());
+    public DataRetention(RetentionSettings settings, ArchiveSettings archive, DeadLetterSettings deadLetters,
+                         MeterRegistry registry) {
+        this(settings, archive.directory(), deadLetters.directory(), registry, Clock.systemUTC());
     }
 
     DataRetention(RetentionSettings settings, Path archive, Path deadLetters, MeterRegistry registry, Clock clock) {

@@ -1,8 +1,11 @@
 package dev.leadconnector.privacy;
 
+import dev.leadconnector.deadletter.DeadLetterSettings;
+import dev.leadconnector.dispatch.InboxSettings;
 import dev.leadconnector.intake.InboxLog;
 import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.targets.ArchiveSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -29,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -78,11 +80,9 @@ public class Erasure {
     @Autowired
     public Erasure(JournalStore journalStore, LeadJournal journal, InboxLog inboxLog, CamelContext camel,
                    ObjectProvider<QueueMessages> queues, MeterRegistry registry,
-                   @Value("${leads.targets.archive.directory}") Path archive,
-                   @Value("${leads.dead-letter.directory}") Path deadLetters,
-                   @Value("${leads.inbox.uri}") String inboxUri) {
-        this(journalStore, journal, inboxLog, camel, queues, registry, archive, deadLetters, InboxLog.fileInbox(inboxUri),
-                Clock.systemUTC());
+                   ArchiveSettings archive, DeadLetterSettings deadLetters, InboxSettings inbox) {
+        this(journalStore, journal, inboxLog, camel, queues, registry, archive.directory(), deadLetters.directory(),
+                InboxLog.fileInbox(inbox.uri()), Clock.systemUTC());
     }
 
     Erasure(JournalStore journalStore, LeadJournal journal, InboxLog inboxLog, CamelContext camel,

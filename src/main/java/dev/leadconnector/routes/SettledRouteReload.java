@@ -30,15 +30,16 @@ public class SettledRouteReload implements CamelContextConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SettledRouteReload.class);
 
     private final Environment environment;
+    private final RoutesSettings routes;
 
-    public SettledRouteReload(Environment environment) {
+    public SettledRouteReload(Environment environment, RoutesSettings routes) {
         this.environment = environment;
+        this.routes = routes;
     }
 
     @Override
     public void beforeApplicationStart(CamelContext camelContext) {
-        if (!environment.getProperty("leads.routes.reload", Boolean.class, false)
-                || camelContext.hasService(RouteWatcherReloadStrategy.class) != null) {
+        if (!routes.reload() || camelContext.hasService(RouteWatcherReloadStrategy.class) != null) {
             return;
         }
         SkipsEmptyFiles watcher = new SkipsEmptyFiles(environment.getProperty("camel.main.routes-reload-directory", "src/main/resources/camel"),

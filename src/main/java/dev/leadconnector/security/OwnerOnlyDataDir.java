@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.env.Environment;
@@ -38,6 +39,9 @@ public class OwnerOnlyDataDir implements SmartApplicationListener {
     public void onApplicationEvent(ApplicationEvent event) {
         if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
             Path dir = dataDir(prepared.getEnvironment());
+            if (dir == null) {
+                return;
+            }
             try {
                 Files.createDirectories(dir);
                 restrict(dir, FOLDER);
@@ -46,6 +50,9 @@ public class OwnerOnlyDataDir implements SmartApplicationListener {
             }
         } else if (event instanceof ApplicationStartedEvent started) {
             Path dir = dataDir(started.getApplicationContext().getEnvironment());
+            if (dir == null) {
+                return;
+            }
             try (Stream<Path> entries = Files.list(dir)) {
                 entries.forEach(entry -> restrict(entry, Files.isDirectory(entry) ? FOLDER : FILE));
             } catch (IOException e) {
@@ -54,8 +61,12 @@ public class OwnerOnlyDataDir implements SmartApplicationListener {
         }
     }
 
+    /**
+     * {@link DataDirSettings}, bound here from the environment (this runs before the beans exist);
+     * null when {@code leads.data-dir} is not set at all (no {@code application.yaml}): nothing to keep.
+     */
     private static Path dataDir(Environment environment) {
-        return Path.of(environment.getProperty("leads.data-dir", "./data"));
+        return Binder.get(environment).bind("leads", DataDirSettings.class).map(DataDirSettings::dataDir).orElse(null);
     }
 
     private static void restrict(Path path, Set<PosixFilePermission> permissions) {

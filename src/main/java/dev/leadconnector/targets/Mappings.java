@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.schibsted.spt.data.jslt.Expression;
 import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
+import dev.leadconnector.routes.RoutesSettings;
 import dev.leadconnector.targets.crm.CrmException;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,7 +19,6 @@ import org.apache.camel.Body;
 import org.apache.camel.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,10 +43,9 @@ public class Mappings {
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, FileTime> refused = new ConcurrentHashMap<>();
 
-    public Mappings(@Value("${leads.routes.mappings:routes/mappings}") Path directory,
-                    @Value("${leads.routes.reload:false}") boolean reload, RoutingSettings settings) {
-        this.directory = directory;
-        this.reload = reload;
+    public Mappings(RoutesSettings routes, RoutingSettings settings) {
+        this.directory = routes.mappings();
+        this.reload = routes.reload();
         this.settings = settings;
     }
 

@@ -3,9 +3,11 @@ package dev.leadconnector.targets.backfill;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.dedup.LeaseMessageIdRepository;
+import dev.leadconnector.dispatch.InboxSettings;
 import dev.leadconnector.dispatch.LeadMessage;
 import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.journal.LeadJournal;
+import dev.leadconnector.targets.ArchiveSettings;
 import dev.leadconnector.targets.LeadTargets;
 import dev.leadconnector.targets.RoutingSettings;
 import dev.leadconnector.targets.TargetSettings;
@@ -38,7 +40,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -119,8 +120,7 @@ public class TargetBackfill implements DisposableBean {
     public TargetBackfill(CamelContext camel, RoutingSettings routing, LeadTargets leadTargets,
                           @Qualifier("deliveryRepository") LeaseMessageIdRepository deliveries, JournalStore journalStore,
                           LeadJournal journal, ObjectMapper mapper,
-                          @Value("${leads.targets.archive.directory:${leads.data-dir}/leads}") Path archive,
-                          @Value("${leads.inbox.max-in-flight:500}") int maxInFlight) {
+                          ArchiveSettings archive, InboxSettings inbox) {
         this.camel = camel;
         this.targets = routing.targets();
         this.leadTargets = leadTargets;
@@ -128,8 +128,8 @@ public class TargetBackfill implements DisposableBean {
         this.journalStore = journalStore;
         this.journal = journal;
         this.mapper = mapper;
-        this.archive = archive;
-        this.maxInFlight = maxInFlight;
+        this.archive = archive.directory();
+        this.maxInFlight = inbox.maxInFlight();
     }
 
     /**

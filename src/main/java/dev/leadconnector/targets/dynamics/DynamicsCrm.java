@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,11 +51,11 @@ public class DynamicsCrm implements BatchedCrm {
     /** {@code leads.targets.dynamics.*}: the target's own settings. */
     @ConfigurationProperties("leads.targets.dynamics")
     public record Settings(
-            @DefaultValue("") String url,
-            @DefaultValue("https://login.microsoftonline.com") String authority,
-            @DefaultValue("") String tenantId,
-            @DefaultValue("") String clientId,
-            @DefaultValue("") String clientSecret) {}
+            String url,
+            String authority,
+            String tenantId,
+            String clientId,
+            String clientSecret) {}
 
     private final Settings settings;
     private final ObjectMapper mapper;

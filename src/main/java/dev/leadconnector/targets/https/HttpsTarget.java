@@ -18,7 +18,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +34,7 @@ public class HttpsTarget {
 
     /** {@code leads.targets.https.*} beyond the routing settings. */
     @ConfigurationProperties("leads.targets.https")
-    public record Settings(@DefaultValue("") String url, @DefaultValue("") String hmacSecret, Map<String, String> headers) {
+    public record Settings(String url, String hmacSecret, Map<String, String> headers) {
         public Settings {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
         }

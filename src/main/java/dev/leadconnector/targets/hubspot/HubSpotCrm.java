@@ -24,7 +24,6 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,7 +50,7 @@ public class HubSpotCrm implements BatchedCrm {
 
     /** {@code leads.targets.hubspot.*}: the target's own settings. */
     @ConfigurationProperties("leads.targets.hubspot")
-    public record Settings(@DefaultValue("https://api.hubapi.com") String url, @DefaultValue("") String token) {}
+    public record Settings(String url, String token) {}
 
     private final Settings settings;
     private final ObjectMapper mapper;

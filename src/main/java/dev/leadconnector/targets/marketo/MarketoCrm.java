@@ -27,7 +27,6 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,11 +54,11 @@ public class MarketoCrm implements BatchedCrm {
     /** {@code leads.targets.marketo.*}: the target's own settings. */
     @ConfigurationProperties("leads.targets.marketo")
     public record Settings(
-            @DefaultValue("") String endpoint,
-            @DefaultValue("") String identity,
-            @DefaultValue("") String clientId,
-            @DefaultValue("") String clientSecret,
-            @DefaultValue("leadStatus") String statusField) {}
+            String endpoint,
+            String identity,
+            String clientId,
+            String clientSecret,
+            String statusField) {}
 
     private final Settings settings;
     private final ObjectMapper mapper;

@@ -11,7 +11,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
@@ -32,12 +31,8 @@ public class EmailNotifier extends Notifier {
 
     /** {@code leads.targets.email.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.email")
-    public record Settings(@DefaultValue("") String host, @DefaultValue("587") int port, @DefaultValue("") String username,
-                           @DefaultValue("") String password, @DefaultValue("true") boolean starttls,
-                           @DefaultValue("") String from, @DefaultValue("") String to,
-                           @DefaultValue("Marketplace lead: {company} {action} ({offer})") String subject,
-                           @DefaultValue("10") int pace, @DefaultValue("1m") Duration window,
-                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+    public record Settings(String host, int port, String username, String password, boolean starttls, String from,
+                           String to, String subject, int pace, Duration window, Duration digestEvery, int digestMax) {
 
         Pace pacing() {
             return new Pace(pace, window, digestEvery, digestMax);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,8 +28,8 @@ public class SlackNotifier extends Notifier {
 
     /** {@code leads.targets.slack.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.slack")
-    public record Settings(@DefaultValue("") String url, @DefaultValue("1") int pace, @DefaultValue("1s") Duration window,
-                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+    public record Settings(String url, int pace, Duration window,
+                           Duration digestEvery, int digestMax) {
 
         Pace pacing() {
             return new Pace(pace, window, digestEvery, digestMax);

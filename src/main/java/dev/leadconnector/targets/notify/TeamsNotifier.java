@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +33,8 @@ public class TeamsNotifier extends Notifier {
 
     /** {@code leads.targets.teams.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.teams")
-    public record Settings(@DefaultValue("") String url, @DefaultValue("4") int pace, @DefaultValue("1s") Duration window,
-                           @DefaultValue("3s") Duration digestEvery, @DefaultValue("20") int digestMax) {
+    public record Settings(String url, int pace, Duration window,
+                           Duration digestEvery, int digestMax) {
 
         Pace pacing() {
             return new Pace(pace, window, digestEvery, digestMax);

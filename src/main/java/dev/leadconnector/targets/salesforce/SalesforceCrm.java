@@ -19,7 +19,6 @@ import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,10 +40,10 @@ public class SalesforceCrm implements BatchedCrm {
 
     /** {@code leads.targets.salesforce.*} the target reads itself (the connection: camel.component.salesforce). */
     @ConfigurationProperties("leads.targets.salesforce")
-    public record Settings(@DefaultValue("56.0") String apiVersion, @DefaultValue("") String offerField,
-                           @DefaultValue("[not provided]") String missingLastName,
-                           @DefaultValue("[not provided]") String missingCompany,
-                           @DefaultValue("false") boolean countryPicklists) {
+    public record Settings(String apiVersion, String offerField,
+                           String missingLastName,
+                           String missingCompany,
+                           boolean countryPicklists) {
         public Settings {
             if (!offerField.isBlank() && !offerField.matches("[A-Za-z][A-Za-z0-9_]*")) {
                 throw new IllegalStateException("leads.targets.salesforce.offer-field must be a field API name, like "
