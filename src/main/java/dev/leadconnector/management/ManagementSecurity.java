@@ -163,7 +163,8 @@ public class ManagementSecurity {
      * reused at the next start until a password is configured ({@link GeneratedPasswords}).
      */
     @Bean
-    InMemoryUserDetailsManager managementLogins(ManagementUsers users, DataDirSettings data) throws IOException {
+    InMemoryUserDetailsManager managementLogins(ManagementUsers users, DataDirSettings data, Environment environment)
+            throws IOException {
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         Path file = StringUtils.hasText(users.generatedPasswordsFile()) ? Path.of(users.generatedPasswordsFile())
                 : data.dataDir().resolve("management-passwords");
