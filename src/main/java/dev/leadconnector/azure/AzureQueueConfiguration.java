@@ -7,6 +7,7 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
+import dev.leadconnector.dispatch.InboxSettings;
 import dev.leadconnector.health.InboxProbe;
 import dev.leadconnector.health.InboxScheme;
 import com.azure.storage.queue.QueueServiceClientBuilder;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -43,36 +43,31 @@ public class AzureQueueConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(AzureQueueConfiguration.class);
 
     @Bean
-    public QueueServiceClient queueServiceClient(@Value("${" + CONNECTION_STRING + "}") String connectionString,
-                                                 @Value("${leads.azure-queue.queues}") List<String> queues,
-                                                 @Value("${leads.inbox.azure.connect-timeout:PT2S}") Duration connectTimeout,
-                                                 @Value("${leads.inbox.azure.response-timeout:PT3S}") Duration responseTimeout,
-                                                 @Value("${leads.inbox.azure.max-tries:3}") int maxTries,
-                                                 @Value("${leads.inbox.azure.try-timeout:PT3S}") Duration tryTimeout,
-                                                 @Value("${leads.inbox.azure.retry-delay:PT0.2S}") Duration retryDelay,
-                                                 @Value("${leads.inbox.azure.max-retry-delay:PT1S}") Duration maxRetryDelay) {
+    public QueueServiceClient queueServiceClient(AzureQueueSettings queues, InboxSettings inbox) {
+        InboxSettings.Azure bounds = inbox.requireAzure();
         HttpClientOptions http = new HttpClientOptions()
-                .setConnectTimeout(connectTimeout)
-                .setWriteTimeout(responseTimeout)
-                .setResponseTimeout(responseTimeout)
-                .setReadTimeout(responseTimeout);
-        QueueServiceClient client = new QueueServiceClientBuilder().connectionString(connectionString)
+                .setConnectTimeout(bounds.connectTimeout())
+                .setWriteTimeout(bounds.responseTimeout())
+                .setResponseTimeout(bounds.responseTimeout())
+                .setReadTimeout(bounds.responseTimeout());
+        QueueServiceClient client = new QueueServiceClientBuilder().connectionString(queues.connectionString())
                 .httpClient(HttpClient.createDefault(http))
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeout, retryDelay,
-                        maxRetryDelay, null))
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, bounds.maxTries(), bounds.tryTimeout(),
+                        bounds.retryDelay(), bounds.maxRetryDelay(), null))
                 .buildClient();
-        for (String queue : queues) {
+        for (String queue : queues.queues()) {
             client.getQueueClient(queue).createIfNotExists();
         }
-        LOG.info("Azure Storage queues ready: {}", queues);
+        LOG.info("Azure Storage queues ready: {}", queues.queues());
         return client;
     }
 
     /** The inbox's depth for health and metrics: the queue's approximate message count. */
     @Bean
     @Conditional(InboxScheme.AzureQueue.class)
-    InboxProbe queueInbox(QueueServiceClient client, @Value("${leads.inbox.uri}") String inboxUri,
-                          @Value("${leads.inbox.azure.send-timeout:PT5S}") Duration timeout) {
+    InboxProbe queueInbox(QueueServiceClient client, InboxSettings settings) {
+        String inboxUri = settings.uri();
+        Duration timeout = settings.requireAzure().sendTimeout();
         // azure-storage-queue:<account>/<queue>?options
         String queue = inboxUri.replaceFirst("\\?.*", "").replaceFirst("^[^/]*/", "");
         QueueClient inbox = client.getQueueClient(queue);

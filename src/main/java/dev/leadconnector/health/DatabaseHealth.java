@@ -1,8 +1,6 @@
 package dev.leadconnector.health;
 
-import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator;
@@ -20,9 +18,9 @@ import org.springframework.context.annotation.Configuration;
 public class DatabaseHealth {
 
     @Bean("dbHealthIndicator")
-    HealthIndicator dbHealthIndicator(DataSource dataSource, @Value("${leads.health.timeout:800ms}") Duration timeout) {
+    HealthIndicator dbHealthIndicator(DataSource dataSource, HealthSettings settings) {
         DataSourceHealthIndicator database = new DataSourceHealthIndicator(dataSource);
-        BoundedCheck bound = new BoundedCheck(timeout);
+        BoundedCheck bound = new BoundedCheck(settings.timeout());
         return () -> {
             try {
                 return bound.call(database::health);

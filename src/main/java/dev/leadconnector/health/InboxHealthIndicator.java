@@ -1,9 +1,7 @@
 package dev.leadconnector.health;
 
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
@@ -25,9 +23,9 @@ public class InboxHealthIndicator extends AbstractHealthIndicator {
     private volatile boolean everUp;
     private volatile boolean down;
 
-    public InboxHealthIndicator(InboxProbe inbox, @Value("${leads.health.timeout:800ms}") Duration timeout) {
+    public InboxHealthIndicator(InboxProbe inbox, HealthSettings settings) {
         this.inbox = inbox;
-        this.bound = new BoundedCheck(timeout);
+        this.bound = new BoundedCheck(settings.timeout());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.leadconnector.health;
 
+import dev.leadconnector.dispatch.InboxSettings;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -26,7 +26,8 @@ public interface InboxProbe {
     class Defaults {
         @Bean
         @Conditional(InboxScheme.File.class)
-        InboxProbe fileInbox(@Value("${leads.inbox.uri}") String inboxUri) {
+        InboxProbe fileInbox(InboxSettings inbox) {
+            String inboxUri = inbox.uri();
             String folder = inboxUri.substring("file:".length()).replaceFirst("\\?.*", "");
             return new FolderInbox(Path.of(folder));
         }

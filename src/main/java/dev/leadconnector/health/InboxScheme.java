@@ -15,6 +15,7 @@ public abstract class InboxScheme implements Condition {
 
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        // a condition decides before any bean exists, so it reads the environment, not InboxSettings
         return context.getEnvironment().getProperty("leads.inbox.uri", "").startsWith(scheme + ":");
     }
 
