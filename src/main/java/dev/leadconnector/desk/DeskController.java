@@ -91,6 +91,7 @@ public class DeskController {
         int from = Math.max(0, Math.min(page, 1000)) * PAGE;
         StringBuilder body = new StringBuilder();
         Summary summary = summary();
+        boolean operator = operator(request);
         body.append("<section class=\"today\"><h2>Today</h2><div class=\"cards\">")
                 .append(card("Leads received", "today", summary.today));
         summary.targets.forEach((target, counts) -> body.append("<div class=\"card target\"><h3>").append(text(target))
@@ -100,8 +101,8 @@ public class DeskController {
                 .append(counts.getOrDefault("retrying", 0L)).append("</span> retried today</p>")
                 .append("<p><span class=\"n bad\" data-live=\"").append(text(target)).append(".parked\">")
                 .append(counts.getOrDefault("parked", 0L)).append("</span> parked now")
-                .append(counts.getOrDefault("parked", 0L) > 0
-                        ? " <a href=\"/desk/replay?target=" + param(target) + "\">replay…</a>" : "")
+                .append(operator && counts.getOrDefault("parked", 0L) > 0
+                        ? " <a class=\"replay\" href=\"/desk/replay?target=" + param(target) + "\">replay…</a>" : "")
                 .append("</p></div>"));
         body.append("</div><p class=\"note\">Updates by itself every 30 seconds. Parked: letters in the dead-letter store.</p></section>");
 
@@ -116,7 +117,6 @@ public class DeskController {
         }
         body.append("</form>");
         List<LeadRow> rows = rows(q, from);
-        boolean operator = operator(request);
         body.append("<table class=\"leads\" id=\"leads\"><thead><tr><th>When (UTC)</th><th>Who</th><th>Offer</th>")
                 .append("<th>Action / stage</th><th>Targets</th></tr></thead><tbody>");
         if (rows.isEmpty()) {

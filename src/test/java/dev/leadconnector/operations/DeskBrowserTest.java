@@ -138,6 +138,8 @@ class DeskBrowserTest {
         browser = chromium();
         logIn(ManagementClient.OPERATOR, ManagementClient.OPERATOR_PASSWORD);
         awaitRow(lead, "flaky", "parked");
+        assertThat(browser.findElements(By.cssSelector("a.replay[href='/desk/replay?target=flaky']")))
+                .as("the operator's replay of every letter of a target").hasSize(1);
         assertThat(browser.findElement(By.cssSelector("tr.lead[data-lead='" + lead + "']")).getText())
                 .as("an operator sees the e-mail").contains("avery.quinn@fabrikam.example");
 
