@@ -67,7 +67,11 @@ public class JournalStore {
         // what the lead desk reads by: the newest leads, the last days' leads, today's events
         SharedSchema.create(jdbc,
                 "CREATE INDEX IF NOT EXISTS " + LEADS + "_TIME ON " + LEADS + " (received_at)",
-                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME ON " + EVENTS + " (happened_at)");
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME ON " + EVENTS + " (happened_at)",
+                // a lead's events by its id, in order: on PostgreSQL the index above named EVENTS + "_LEAD"
+                // is never made (indexes share their names with tables there, and that one is the LEADS
+                // table's), so every journey read the whole events table
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_BY_LEAD ON " + EVENTS + " (lead_id, happened_at)");
     }
 
     /**

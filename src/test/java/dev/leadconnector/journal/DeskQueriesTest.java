@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,22 @@ class DeskQueriesTest {
 
         assertThat(store.targetEventsSince(t, 100)).extracting(TargetCount::target, TargetCount::event, TargetCount::leads)
                 .containsExactly(tuple("archive", "parked", 1L), tuple("crm", "attempt", 1L), tuple("crm", "delivered", 2L));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aLeadsEventsHaveAnIndexByLeadIdOnBothDatabases(String kind) {
+        DataSource database = JournalBoundsTest.fresh(kind);
+        new JournalStore(database);
+        // PostgreSQL keeps index and table names in one namespace: LEAD_JOURNAL_LEAD (the index by lead
+        // id on the events) was never made there, the leads table having that name; the desk reads a
+        // journey for each lead it lists
+        String indexes = kind.equals("h2")
+                ? new JdbcTemplate(database).queryForList("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES "
+                        + "WHERE TABLE_NAME = 'LEAD_JOURNAL'", String.class).toString()
+                : new JdbcTemplate(database).queryForList("SELECT indexdef FROM pg_indexes WHERE tablename = 'lead_journal'",
+                        String.class).toString();
+        assertThat(indexes).containsIgnoringCase(kind.equals("h2") ? "LEAD_JOURNAL_BY_LEAD" : "(lead_id, happened_at)");
     }
 
     @Test
