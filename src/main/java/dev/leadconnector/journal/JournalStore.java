@@ -64,6 +64,14 @@ public class JournalStore {
                 "CREATE INDEX IF NOT EXISTS " + EVENTS + "_LEAD ON " + EVENTS + " (lead_id)",
                 "CREATE TABLE IF NOT EXISTS LEAD_JOURNAL_KEY (id INT PRIMARY KEY, hmac_key VARCHAR(128) NOT NULL)");
         widen(LEADS, "action", ACTION_LENGTH);
+        // what the lead desk reads by: the newest leads, the last days' leads, today's events
+        SharedSchema.create(jdbc,
+                "CREATE INDEX IF NOT EXISTS " + LEADS + "_TIME ON " + LEADS + " (received_at)",
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME ON " + EVENTS + " (happened_at)",
+                // a lead's events by its id, in order: on PostgreSQL the index above named EVENTS + "_LEAD"
+                // is never made (indexes share their names with tables there, and that one is the LEADS
+                // table's), so every journey read the whole events table
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_BY_LEAD ON " + EVENTS + " (lead_id, happened_at)");
     }
 
     /**
@@ -211,6 +219,37 @@ public class JournalStore {
     public int prune(@Header("cutoff") Timestamp cutoff) {
         jdbc.update("DELETE FROM " + EVENTS + " WHERE happened_at < ?", cutoff);
         return jdbc.update("DELETE FROM " + LEADS + " WHERE received_at < ?", cutoff);
+    }
+
+    /** How many leads of one action were received on one day (the database's day of {@code received_at}). */
+    public record DayCount(java.time.LocalDate day, String action, long leads) {}
+
+    /**
+     * Leads per day and action since {@code since}, oldest day first, read off the received_at index;
+     * at most {@code limit} rows (days times actions).
+     */
+    public List<DayCount> leadsPerDay(Instant since, int limit) {
+        return jdbc.query("SELECT CAST(received_at AS DATE) AS lead_day, action, COUNT(*) AS lead_count FROM " + LEADS
+                        + " WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), action ORDER BY lead_day, action LIMIT ?",
+                (rs, row) -> new DayCount(rs.getDate("lead_day").toLocalDate(), rs.getString("action"), rs.getLong("lead_count")),
+                Timestamp.from(since), limit);
+    }
+
+    /** A page of the newest leads, newest first, read off the received_at index: {@code limit} after {@code offset}. */
+    public List<LeadRow> newestLeads(int limit, int offset) {
+        return jdbc.query("SELECT * FROM " + LEADS + " ORDER BY received_at DESC, lead_id LIMIT ? OFFSET ?",
+                LEAD, limit, offset);
+    }
+
+    /** How many leads (distinct) had each kind of event at each target since {@code since}. */
+    public record TargetCount(String target, String event, long leads) {}
+
+    /** Per target and event, the leads with such an event since {@code since}, read off the happened_at index. */
+    public List<TargetCount> targetEventsSince(Instant since, int limit) {
+        return jdbc.query("SELECT target, event, COUNT(DISTINCT lead_id) AS lead_count FROM " + EVENTS
+                        + " WHERE happened_at >= ? AND target IS NOT NULL GROUP BY target, event ORDER BY target, event LIMIT ?",
+                (rs, row) -> new TargetCount(rs.getString("target"), rs.getString("event"), rs.getLong("lead_count")),
+                Timestamp.from(since), limit);
     }
 
     /** The e-mail hash key shared by every instance: the first to ask stores {@code candidate}. */
