@@ -1,6 +1,10 @@
 package dev.leadconnector.delivery;
 
 import dev.leadconnector.targets.RoutingSettings;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.model.Model;
@@ -69,5 +73,48 @@ public class CircuitBreakers implements CamelContextConfiguration {
             definition.setWaitDurationInOpenState(String.valueOf(settings.waitDuration().toSeconds()));
         }
         return definition;
+    }
+
+    /**
+     * A target's breaker for a component that calls Resilience4j itself (crm:, notify:), configured as
+     * Camel's {@code circuitBreaker} step is: the target's own configuration layered over the default.
+     */
+    public static CircuitBreakerConfig config(CamelContext camel, String target) {
+        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        Resilience4jConfigurationDefinition defaults = model.getResilience4jConfiguration(null);
+        Resilience4jConfigurationDefinition own = model.getResilience4jConfiguration(target);
+        CircuitBreakerConfig.Builder config = CircuitBreakerConfig.custom();
+        Layered layered = new Layered(camel, own, defaults);
+        layered.set(Resilience4jConfigurationDefinition::getFailureRateThreshold, v -> config.failureRateThreshold(Float.parseFloat(v)));
+        layered.set(Resilience4jConfigurationDefinition::getPermittedNumberOfCallsInHalfOpenState,
+                v -> config.permittedNumberOfCallsInHalfOpenState(Integer.parseInt(v)));
+        layered.set(Resilience4jConfigurationDefinition::getSlidingWindowType,
+                v -> config.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.valueOf(v)));
+        layered.set(Resilience4jConfigurationDefinition::getSlidingWindowSize, v -> config.slidingWindowSize(Integer.parseInt(v)));
+        layered.set(Resilience4jConfigurationDefinition::getMinimumNumberOfCalls, v -> config.minimumNumberOfCalls(Integer.parseInt(v)));
+        layered.set(Resilience4jConfigurationDefinition::getWritableStackTraceEnabled,
+                v -> config.writableStackTraceEnabled(Boolean.parseBoolean(v)));
+        layered.set(Resilience4jConfigurationDefinition::getWaitDurationInOpenState,
+                v -> config.waitDurationInOpenState(Duration.ofSeconds(Long.parseLong(v))));
+        layered.set(Resilience4jConfigurationDefinition::getAutomaticTransitionFromOpenToHalfOpenEnabled,
+                v -> config.automaticTransitionFromOpenToHalfOpenEnabled(Boolean.parseBoolean(v)));
+        layered.set(Resilience4jConfigurationDefinition::getSlowCallRateThreshold, v -> config.slowCallRateThreshold(Float.parseFloat(v)));
+        layered.set(Resilience4jConfigurationDefinition::getSlowCallDurationThreshold,
+                v -> config.slowCallDurationThreshold(Duration.ofSeconds(Long.parseLong(v))));
+        return config.build();
+    }
+
+    /** A configuration key: the target's own value, else the default configuration's, placeholders resolved. */
+    private record Layered(CamelContext camel, Resilience4jConfigurationDefinition own,
+                           Resilience4jConfigurationDefinition defaults) {
+        void set(Function<Resilience4jConfigurationDefinition, String> key, Consumer<String> apply) {
+            String value = own == null ? null : key.apply(own);
+            if (value == null && defaults != null) {
+                value = key.apply(defaults);
+            }
+            if (value != null) {
+                apply.accept(camel.resolvePropertyPlaceholders(value));
+            }
+        }
     }
 }

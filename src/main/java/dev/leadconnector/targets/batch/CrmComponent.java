@@ -1,22 +1,17 @@
 package dev.leadconnector.targets.batch;
 
+import dev.leadconnector.delivery.CircuitBreakers;
 import dev.leadconnector.targets.FunnelStatuses;
 import dev.leadconnector.targets.Mappings;
 import dev.leadconnector.targets.RoutingSettings;
 import dev.leadconnector.targets.TargetSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.apache.camel.support.DefaultComponent;
 import org.springframework.stereotype.Component;
 
@@ -30,8 +25,8 @@ import org.springframework.stereotype.Component;
  * <p>An endpoint's options default to the target's settings ({@code leads.targets.<name>.batch.size},
  * {@code batch.max-wait}, {@code mapping}); its circuit breaker is Resilience4j's, configured as Camel's
  * {@code circuitBreaker} EIP is: Camel's default resilience4j configuration with the target's own
- * configuration (named {@code <name>}) layered over it (see dev.leadconnector.delivery.CircuitBreakers,
- * which makes both from {@code leads.circuit-breaker} and {@code leads.targets.<name>.circuit-breaker}).
+ * configuration (named {@code <name>}) layered over it ({@link CircuitBreakers#config}, which makes both
+ * from {@code leads.circuit-breaker} and {@code leads.targets.<name>.circuit-breaker}).
  * The breakers live in the component's registry, so an edited route keeps its target's breaker state.
  */
 @Component("crm")
@@ -76,45 +71,6 @@ public class CrmComponent extends DefaultComponent {
 
     /** The target's circuit breaker: made once, from Camel's resilience4j configurations (default, then the target's). */
     CircuitBreaker breaker(String target) {
-        return breakers.circuitBreaker("crm-" + target, () -> breakerConfig(getCamelContext(), target));
-    }
-
-    static CircuitBreakerConfig breakerConfig(CamelContext camel, String target) {
-        Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
-        Resilience4jConfigurationDefinition defaults = model.getResilience4jConfiguration(null);
-        Resilience4jConfigurationDefinition own = model.getResilience4jConfiguration(target);
-        CircuitBreakerConfig.Builder config = CircuitBreakerConfig.custom();
-        Layered layered = new Layered(camel, own, defaults);
-        layered.set(Resilience4jConfigurationDefinition::getFailureRateThreshold, v -> config.failureRateThreshold(Float.parseFloat(v)));
-        layered.set(Resilience4jConfigurationDefinition::getPermittedNumberOfCallsInHalfOpenState,
-                v -> config.permittedNumberOfCallsInHalfOpenState(Integer.parseInt(v)));
-        layered.set(Resilience4jConfigurationDefinition::getSlidingWindowType,
-                v -> config.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.valueOf(v)));
-        layered.set(Resilience4jConfigurationDefinition::getSlidingWindowSize, v -> config.slidingWindowSize(Integer.parseInt(v)));
-        layered.set(Resilience4jConfigurationDefinition::getMinimumNumberOfCalls, v -> config.minimumNumberOfCalls(Integer.parseInt(v)));
-        layered.set(Resilience4jConfigurationDefinition::getWritableStackTraceEnabled,
-                v -> config.writableStackTraceEnabled(Boolean.parseBoolean(v)));
-        layered.set(Resilience4jConfigurationDefinition::getWaitDurationInOpenState,
-                v -> config.waitDurationInOpenState(Duration.ofSeconds(Long.parseLong(v))));
-        layered.set(Resilience4jConfigurationDefinition::getAutomaticTransitionFromOpenToHalfOpenEnabled,
-                v -> config.automaticTransitionFromOpenToHalfOpenEnabled(Boolean.parseBoolean(v)));
-        layered.set(Resilience4jConfigurationDefinition::getSlowCallRateThreshold, v -> config.slowCallRateThreshold(Float.parseFloat(v)));
-        layered.set(Resilience4jConfigurationDefinition::getSlowCallDurationThreshold,
-                v -> config.slowCallDurationThreshold(Duration.ofSeconds(Long.parseLong(v))));
-        return config.build();
-    }
-
-    /** A configuration key: the target's own value, else the default configuration's, placeholders resolved. */
-    private record Layered(CamelContext camel, Resilience4jConfigurationDefinition own,
-                           Resilience4jConfigurationDefinition defaults) {
-        void set(Function<Resilience4jConfigurationDefinition, String> key, Consumer<String> apply) {
-            String value = own == null ? null : key.apply(own);
-            if (value == null && defaults != null) {
-                value = key.apply(defaults);
-            }
-            if (value != null) {
-                apply.accept(camel.resolvePropertyPlaceholders(value));
-            }
-        }
+        return breakers.circuitBreaker("crm-" + target, () -> CircuitBreakers.config(getCamelContext(), target));
     }
 }

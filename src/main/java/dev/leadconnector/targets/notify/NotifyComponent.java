@@ -1,7 +1,7 @@
 package dev.leadconnector.targets.notify;
 
+import dev.leadconnector.delivery.CircuitBreakers;
 import dev.leadconnector.targets.Mappings;
-import dev.leadconnector.targets.RoutingSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,12 +21,10 @@ public class NotifyComponent extends DefaultComponent {
 
     private final Map<String, Notifier> channels = new TreeMap<>();
     private final Mappings mappings;
-    private final RoutingSettings settings;
 
-    public NotifyComponent(List<Notifier> notifiers, Mappings mappings, RoutingSettings settings) {
+    public NotifyComponent(List<Notifier> notifiers, Mappings mappings) {
         notifiers.forEach(notifier -> channels.put(notifier.name(), notifier));
         this.mappings = mappings;
-        this.settings = settings;
     }
 
     @Override
@@ -36,7 +34,8 @@ public class NotifyComponent extends DefaultComponent {
             throw new IllegalArgumentException("notify:" + remaining + ": there is no channel named '" + remaining
                     + "' (one of " + channels.keySet() + ")");
         }
-        NotifyEndpoint endpoint = new NotifyEndpoint(uri, this, notifier, mappings, settings.circuitBreaker(remaining));
+        NotifyEndpoint endpoint = new NotifyEndpoint(uri, this, notifier, mappings,
+                CircuitBreakers.config(getCamelContext(), remaining));
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -1,6 +1,5 @@
 package dev.leadconnector.targets.notify;
 
-import dev.leadconnector.delivery.BreakerSettings;
 import dev.leadconnector.targets.Mappings;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -57,7 +56,7 @@ public class NotifyEndpoint extends DefaultEndpoint {
     private ProducerTemplate template;
     private Channel state;
 
-    NotifyEndpoint(String uri, NotifyComponent component, Notifier notifier, Mappings mappings, BreakerSettings breaker) {
+    NotifyEndpoint(String uri, NotifyComponent component, Notifier notifier, Mappings mappings, CircuitBreakerConfig breaker) {
         super(uri, component);
         this.channel = notifier.name();
         this.notifier = notifier;
@@ -67,14 +66,7 @@ public class NotifyEndpoint extends DefaultEndpoint {
         this.window = defaults.window();
         this.digestEvery = defaults.digestEvery();
         this.digestMax = defaults.digestMax();
-        this.breaker = CircuitBreaker.of("notify-" + channel, CircuitBreakerConfig.custom()
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
-                .slidingWindowSize(breaker.slidingWindowSize())
-                .waitDurationInOpenState(breaker.waitDuration())
-                // after the wait, one trial message decides: closed again if it is taken, open for another wait if not
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+        this.breaker = CircuitBreaker.of("notify-" + channel, breaker);
     }
 
     @Override

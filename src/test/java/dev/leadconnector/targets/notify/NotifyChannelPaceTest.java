@@ -166,7 +166,7 @@ class NotifyChannelPaceTest {
                 "https://hooks.slack.com/services/T1/B2/abc", 1, Duration.ofSeconds(1), Duration.ofSeconds(3), 20),
                 new com.fasterxml.jackson.databind.ObjectMapper())),
                 new dev.leadconnector.targets.Mappings(
-                        new dev.leadconnector.routes.RoutesSettings(false, java.nio.file.Path.of("routes/mappings")), settings), settings);
+                        new dev.leadconnector.routes.RoutesSettings(false, java.nio.file.Path.of("routes/mappings")), settings));
         camel.addComponent("notify", component);
         NotifyEndpoint defaults = camel.getEndpoint("notify:slack", NotifyEndpoint.class);
         assertThat(defaults.pace()).isEqualTo(new Pace(1, Duration.ofSeconds(1), Duration.ofSeconds(3), 20));
