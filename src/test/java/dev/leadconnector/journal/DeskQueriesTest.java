@@ -29,14 +29,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class DeskQueriesTest {
 
+    static EmbeddedPostgres postgres;
+
     @BeforeAll
     static void startPostgres() throws Exception {
-        JournalBoundsTest.postgres = EmbeddedPostgres.builder().start();
+        postgres = EmbeddedPostgres.builder().start();
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
-        JournalBoundsTest.postgres.close();
+        postgres.close();
     }
 
     static java.util.stream.Stream<String> databases() {
@@ -46,7 +48,7 @@ class DeskQueriesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void leadsPerDayCountsEachDayAndActionSinceTheStart(String kind) {
-        Counting counting = new Counting(JournalBoundsTest.fresh(kind));
+        Counting counting = new Counting(JournalBoundsTest.fresh(postgres, kind));
         JournalStore store = new JournalStore(counting.dataSource());
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
@@ -71,7 +73,7 @@ class DeskQueriesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void theNewestLeadsComeAPageAtATimeNewestFirst(String kind) {
-        Counting counting = new Counting(JournalBoundsTest.fresh(kind));
+        Counting counting = new Counting(JournalBoundsTest.fresh(postgres, kind));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-12-01T00:00:00Z");
         for (int i = 0; i < 60; i++) {
@@ -90,7 +92,7 @@ class DeskQueriesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void perTargetItCountsLeadsNotEventsSinceTheTime(String kind) {
-        JournalStore store = new JournalStore(JournalBoundsTest.fresh(kind));
+        JournalStore store = new JournalStore(JournalBoundsTest.fresh(postgres, kind));
         Instant t = Instant.parse("2026-12-01T10:00:00Z");
         String a = "%032x".formatted(1);
         String b = "%032x".formatted(2);
@@ -110,7 +112,7 @@ class DeskQueriesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void aLeadsEventsHaveAnIndexByLeadIdOnBothDatabases(String kind) {
-        DataSource database = JournalBoundsTest.fresh(kind);
+        DataSource database = JournalBoundsTest.fresh(postgres, kind);
         new JournalStore(database);
         // PostgreSQL keeps index and table names in one namespace: LEAD_JOURNAL_LEAD (the index by lead
         // id on the events) was never made there, the leads table having that name; the desk reads a
@@ -125,7 +127,7 @@ class DeskQueriesTest {
 
     @Test
     void theDesksQueriesReadOffTheTimeIndexes() {
-        JdbcTemplate jdbc = new JdbcTemplate(JournalBoundsTest.fresh("h2"));
+        JdbcTemplate jdbc = new JdbcTemplate(JournalBoundsTest.fresh(postgres, "h2"));
         new JournalStore(jdbc.getDataSource());
         assertThat(jdbc.queryForList("EXPLAIN SELECT * FROM LEAD_JOURNAL_LEAD ORDER BY received_at DESC, lead_id LIMIT 25 OFFSET 0")
                 .toString()).containsIgnoringCase("lead_journal_lead_time");

@@ -59,8 +59,8 @@ class JournalBoundsTest {
         return Stream.of(Arguments.of("h2"), Arguments.of("postgresql"));
     }
 
-    /** A new, empty database of the kind. */
-    static DataSource fresh(String kind) {
+    /** A new, empty database of the kind (PostgreSQL: on that server). */
+    static DataSource fresh(EmbeddedPostgres postgres, String kind) {
         String name = "journal" + DATABASES.incrementAndGet();
         if (kind.equals("h2")) {
             JdbcDataSource h2 = new JdbcDataSource();
@@ -74,7 +74,7 @@ class JournalBoundsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void theEmailLookupReadsOnePageNewestFirstFromTheDatabase(String kind) {
-        Counting counting = new Counting(fresh(kind));
+        Counting counting = new Counting(fresh(postgres, kind));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-12-01T00:00:00Z");
         for (int i = 0; i < 60; i++) {
@@ -98,7 +98,7 @@ class JournalBoundsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void aJourneyReadsABoundedNumberOfEventsWhateverTheDuplicates(String kind) {
-        Counting counting = new Counting(fresh(kind));
+        Counting counting = new Counting(fresh(postgres, kind));
         JournalStore store = new JournalStore(counting.dataSource());
         String id = "%032x".formatted(7);
         Instant t = Instant.parse("2026-12-01T00:00:00Z");
@@ -124,7 +124,7 @@ class JournalBoundsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void aTableWithTheOldNarrowActionColumnIsWidenedAndAStartAgainChangesNothing(String kind) {
-        DataSource database = fresh(kind);
+        DataSource database = fresh(postgres, kind);
         JdbcTemplate jdbc = new JdbcTemplate(database);
         jdbc.execute("CREATE TABLE LEAD_JOURNAL_LEAD (lead_id VARCHAR(32) PRIMARY KEY, received_at TIMESTAMP NOT NULL, "
                 + "email_hash VARCHAR(64), action VARCHAR(64), canonical_lead VARCHAR(1000000) NOT NULL)");
@@ -142,7 +142,7 @@ class JournalBoundsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void whatTheJournalWritesFitsItsColumnsCutWhereItMustAndMarked(String kind) throws Exception {
-        JournalStore store = new JournalStore(fresh(kind));
+        JournalStore store = new JournalStore(fresh(postgres, kind));
         LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
                 Clock.systemUTC());
         journal.start();
@@ -185,7 +185,7 @@ class JournalBoundsTest {
 
     @Test
     void aRowTheDatabaseRefusesLosesItselfNotTheOtherLeadsOfItsBatch() {
-        JournalStore store = new JournalStore(fresh("h2"));
+        JournalStore store = new JournalStore(fresh(postgres, "h2"));
         LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
                 Clock.systemUTC());
         String good = "%032x".formatted(5);
