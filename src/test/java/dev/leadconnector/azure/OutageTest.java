@@ -14,6 +14,7 @@ import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
 import dev.leadconnector.targets.salesforce.FakeSalesforce;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -67,12 +68,26 @@ class OutageTest {
         }
     }
 
+    /**
+     * A port the server gets back after its 20 s away: one from the ephemeral range (ServerSocket(0)) was
+     * taken meanwhile, in a clean-clone CI, by another test's connection, and the restart could not bind.
+     */
+    private static int freePortBelowTheEphemeralRange() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int tries = 0; tries < 100; tries++) {
+            int candidate = 20_000 + random.nextInt(10_000); // Linux hands out 32768-60999 to bind(0) and connect
+            try (ServerSocket free = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return free.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port in 20000-29999");
+    }
+
     @Test
     void postgresStopped_intakeGoesOnAndProbesAnswerDownInTime(Azurite azurite, @TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePortBelowTheEphemeralRange();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(port)
                 .setDataDirectory(dir.resolve("pgdata")).setCleanDataDirectory(false);
         EmbeddedPostgres[] postgres = {builder.start()};
