@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -37,9 +38,10 @@ public class DeliveryRetry {
     private final Function<String, Duration> breakerWait;
     private final LeadJournal journal;
 
+    /** An open breaker's wait is its target's resilience4j configuration's (wait-duration-in-open-state). */
     @Autowired
-    public DeliveryRetry(RoutingSettings settings, LeadJournal journal) {
-        this(settings::retry, Clock.systemUTC(), target -> settings.circuitBreaker(target).waitDuration(), journal);
+    public DeliveryRetry(RoutingSettings settings, LeadJournal journal, CamelContext camel) {
+        this(settings::retry, Clock.systemUTC(), target -> CircuitBreakers.waitInOpenState(camel, target), journal);
     }
 
     DeliveryRetry(Function<String, RetrySettings> settings, Clock clock, Function<String, Duration> breakerWait,

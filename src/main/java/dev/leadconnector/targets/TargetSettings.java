@@ -1,6 +1,5 @@
 package dev.leadconnector.targets;
 
-import dev.leadconnector.delivery.BreakerSettings;
 import dev.leadconnector.delivery.RetrySettings;
 import dev.leadconnector.targets.batch.BatchSettings;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sales whether it contacts customers (a sales target never gets DNC leads)
  * @param stages the CRM status that stands for each funnel stage
  * @param retry its own retry settings; a key left out takes {@code leads.delivery}'s
- * @param circuitBreaker its own circuit breaker settings; a key left out takes {@code leads.circuit-breaker}'s
  * @param batch how a target that sends batches fills them (Salesforce, Marketo, Dynamics)
  * @param recordLink the CRM's link to a record ({@code {id}}: the record id) that a lead's journey shows
  * @param mapping the mapping a lead is made into for this target, {@code <leads.routes.mappings>/<mapping>.jslt}
@@ -31,16 +29,14 @@ public record TargetSettings(
         @DefaultValue("true") boolean sales,
         Map<String, String> stages,
         RetrySettings retry,
-        BreakerSettings circuitBreaker,
         BatchSettings batch,
         String recordLink,
         String mapping) {
 
     /** The settings without a mapping of their own (the target's name). */
     public TargetSettings(boolean enabled, List<String> actions, List<String> offers, boolean sales,
-                          Map<String, String> stages, RetrySettings retry, BreakerSettings circuitBreaker,
-                          BatchSettings batch, String recordLink) {
-        this(enabled, actions, offers, sales, stages, retry, circuitBreaker, batch, recordLink, null);
+                          Map<String, String> stages, RetrySettings retry, BatchSettings batch, String recordLink) {
+        this(enabled, actions, offers, sales, stages, retry, batch, recordLink, null);
     }
 
     /** The one Spring Boot binds (a record with two constructors needs to say which). */

@@ -43,9 +43,13 @@ class CircuitBreakerTest {
                 "leads.targets.https.retry.max-redeliveries=3",
                 "leads.targets.https.retry.redelivery-delay=100ms",
                 "leads.targets.https.retry.max-delay=200ms",
-                "leads.targets.https.circuit-breaker.minimum-number-of-calls=4",
-                "leads.targets.https.circuit-breaker.sliding-window-size=4",
-                "leads.targets.https.circuit-breaker.wait-duration=3s")) {
+                // the target's own resilience4j configuration (a named one starts from Camel's defaults,
+                // so it says every key it needs)
+                "camel.resilience4j.configurations.https.minimum-number-of-calls=4",
+                "camel.resilience4j.configurations.https.sliding-window-size=4",
+                "camel.resilience4j.configurations.https.wait-duration-in-open-state=3",
+                "camel.resilience4j.configurations.https.permitted-number-of-calls-in-half-open-state=1",
+                "camel.resilience4j.configurations.https.throw-exception-when-half-open-or-open-state=true")) {
             // four leads: their four failed calls open the breaker
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 4; i++) {

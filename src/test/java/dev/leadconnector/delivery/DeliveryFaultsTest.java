@@ -50,8 +50,9 @@ class DeliveryFaultsTest {
                 "leads.targets.https.retry.redelivery-delay=200ms",
                 "leads.targets.https.retry.max-delay=1s",
                 // the retry policy alone: the breaker (CircuitBreakerTest) would stop the storms early
-                "leads.targets.https.circuit-breaker.minimum-number-of-calls=1000",
-                "leads.targets.https.circuit-breaker.sliding-window-size=1000",
+                "camel.resilience4j.configurations.https.minimum-number-of-calls=1000",
+                "camel.resilience4j.configurations.https.sliding-window-size=1000",
+                "camel.resilience4j.configurations.https.throw-exception-when-half-open-or-open-state=true",
                 "camel.component.http.response-timeout=1500");
         // one delivery first, so the first timed request does not pay for a cold JVM
         crm.stubFor(post(HOOK).willReturn(aResponse().withStatus(200)));

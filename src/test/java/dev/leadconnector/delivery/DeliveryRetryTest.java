@@ -57,7 +57,7 @@ class DeliveryRetryTest {
     @Test
     void aTargetsOwnSettingsFillTheirGapsFromTheDefaults() {
         RoutingSettings bound = new RoutingSettings(Map.of("marketo", new TargetSettings(true, List.of("INS"), null, true,
-                null, new RetrySettings(null, Duration.ofSeconds(20), null, null), null, null, null)), null, settings, null);
+                null, new RetrySettings(null, Duration.ofSeconds(20), null, null), null, null)), null, settings);
         assertThat(bound.retry("marketo")).isEqualTo(new RetrySettings(5, Duration.ofSeconds(20), Duration.ofSeconds(1),
                 Duration.ofMinutes(1)));
         assertThat(bound.retry("dynamics")).isEqualTo(settings);

@@ -10,8 +10,8 @@ class FunnelStatusesTest {
 
     private final FunnelStatuses funnel = new FunnelStatuses(new RoutingSettings(Map.of("crm", new TargetSettings(
             true, List.of("INS"), List.of(), true,
-            Map.of("lead", "Open", "initial-interest", "Working", "active", "Working"), null, null, null, null)),
-            RoutingSettings.TestLeads.DELIVER, null, null));
+            Map.of("lead", "Open", "initial-interest", "Working", "active", "Working"), null, null, null)),
+            RoutingSettings.TestLeads.DELIVER, null));
 
     @Test
     void aNewRecordTakesTheStatusOfItsStage() {

@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>An endpoint's options default to the target's settings ({@code leads.targets.<name>.batch.size},
  * {@code batch.max-wait}, {@code mapping}); its circuit breaker is Resilience4j's, configured as Camel's
- * {@code circuitBreaker} EIP is: Camel's default resilience4j configuration with the target's own
- * configuration (named {@code <name>}) layered over it ({@link CircuitBreakers#config}, which makes both
- * from {@code leads.circuit-breaker} and {@code leads.targets.<name>.circuit-breaker}).
+ * {@code circuitBreaker} EIP is: Camel's default resilience4j configuration ({@code camel.resilience4j.*})
+ * with the target's own ({@code camel.resilience4j.configurations.<name>.*}) layered over it
+ * ({@link CircuitBreakers#config}).
  * The breakers live in the component's registry, so an edited route keeps its target's breaker state.
  */
 @Component("crm")

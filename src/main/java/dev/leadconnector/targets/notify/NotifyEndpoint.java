@@ -24,7 +24,8 @@ import org.apache.camel.support.DefaultEndpoint;
  * option defaults to the channel's settings ({@code leads.targets.<channel>.pace, window, digest-every,
  * digest-max}). The lead (the exchange's body, the canonical lead) is made into a notification by the
  * channel's mapping ({@code leads.targets.<channel>.mapping}, {@code routes/mappings/notification.jslt}), and
- * each message is sent through the channel's circuit breaker ({@code leads.targets.<channel>.circuit-breaker}).
+ * each message is sent through the channel's circuit breaker ({@code camel.resilience4j.configurations.<channel>},
+ * else {@code camel.resilience4j}).
  */
 @UriEndpoint(firstVersion = "4.17.0", scheme = NotifyComponent.SCHEME, title = "Notify", syntax = "notify:channel",
         producerOnly = true, remote = true, category = {Category.CHAT, Category.MAIL})

@@ -161,7 +161,7 @@ class NotifyChannelPaceTest {
 
     @Test
     void anEndpointsOptionsDefaultToTheChannelsSettingsAndMayBeSetOnTheUri() throws Exception {
-        dev.leadconnector.targets.RoutingSettings settings = new dev.leadconnector.targets.RoutingSettings(null, null, null, null);
+        dev.leadconnector.targets.RoutingSettings settings = new dev.leadconnector.targets.RoutingSettings(null, null, null);
         NotifyComponent component = new NotifyComponent(List.of(new SlackNotifier(new SlackNotifier.Settings(
                 "https://hooks.slack.com/services/T1/B2/abc", 1, Duration.ofSeconds(1), Duration.ofSeconds(3), 20),
                 new com.fasterxml.jackson.databind.ObjectMapper())),
