@@ -28,6 +28,11 @@ import org.springframework.stereotype.Component;
  * {@code notification.jslt}). With {@code leads.routes.reload} on, a saved edit is used from the next lead
  * on and the log says so; an edit that does not compile is refused with its error, and the mapping
  * compiled before stays in use.
+ *
+ * <p>Not camel-jslt: its endpoint (4.17) compiles a mapping at the first exchange and keeps it for its life
+ * ({@code contentCache=false} does not reload it; after the endpoint's {@code clearContentCache} a mapping that
+ * does not compile fails the lead instead of keeping the one before), and crm: and notify: map inside their
+ * batch or digest, where no route step can. So JSLT is used directly, and camel-jslt is not a dependency.
  */
 @Component("mappings")
 public class Mappings {
