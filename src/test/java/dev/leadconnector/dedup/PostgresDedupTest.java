@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.leadconnector.azure.TableWatermark;
 import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.support.Fixtures;
@@ -35,20 +37,30 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class PostgresDedupTest extends LeaseRepositoryContract {
 
     static EmbeddedPostgres postgres;
+    /**
+     * A pool, as the application has: the plain data source opens a connection (a PostgreSQL process) per
+     * call, hundreds in the race test. Room for every racer at once, so the race stays one.
+     */
+    static HikariDataSource pool;
 
     @BeforeAll
     static void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(postgres.getPostgresDatabase());
+        config.setMaximumPoolSize(12);
+        pool = new HikariDataSource(config);
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
+        pool.close();
         postgres.close();
     }
 
     @Override
     DataSource dataSource() {
-        return postgres.getPostgresDatabase();
+        return pool;
     }
 
     @Test

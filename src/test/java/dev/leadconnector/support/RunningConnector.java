@@ -143,7 +143,8 @@ public final class RunningConnector implements AutoCloseable {
     }
 
     public void awaitInboxDrained() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> files(inbox()).isEmpty());
+        // looks at once: mostly it is drained already (Awaitility's first look would come after 100 ms)
+        await().pollDelay(Duration.ZERO).atMost(Duration.ofSeconds(20)).until(() -> files(inbox()).isEmpty());
     }
 
     /** Every file (including half-written ones) in a folder, or none when it does not exist. */

@@ -33,11 +33,18 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BatchedCrmContract {
 
-    /** Every contract connector's batch settings: small batches, and a max-wait far above a lone lead's way. */
+    /**
+     * Every contract connector's batch settings: small batches, and a max-wait far above a lone lead's way
+     * (post to write, about 0.1 s on a loaded CI machine). Each test's first lead comes while the target is
+     * still busy from the test before and waits up to max-wait, so it is what each test costs.
+     */
     public static final int SIZE = 4;
-    public static final Duration MAX_WAIT = Duration.ofSeconds(4);
-    /** How long a "pacer" call stays in flight: longer than max-wait, so leads gather meanwhile. */
-    static final Duration IN_FLIGHT = MAX_WAIT.plusSeconds(4);
+    public static final Duration MAX_WAIT = Duration.ofSeconds(2);
+    /**
+     * How long a "pacer" call stays in flight: longer than max-wait, so leads gather meanwhile, with room for
+     * posting and writing them before it ends (8 s: on a machine loaded far beyond CI, 5 s was not enough).
+     */
+    static final Duration IN_FLIGHT = MAX_WAIT.plusSeconds(6);
 
     /** One request the fake CRM received: a lookup or a write, the e-mails it named, when, what it answered. */
     public record Call(boolean write, List<String> emails, long at, int status) {}
@@ -92,12 +99,15 @@ public abstract class BatchedCrmContract {
 
     @Test
     void aLoneLeadAtAnIdleCrmGoesAtOnce() {
-        // the connector's first call to the CRM also logs in: not what this test is about
-        String warmUp = unique("warm-up");
-        connector().postLead(TestLeads.lead(warmUp, "INS"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> writes(warmUp).size() == 1);
+        // the connector's first call to the CRM also logs in: not what this test is about (a test before
+        // that called the CRM has logged in already)
+        if (fake().calls("@").stream().noneMatch(Call::write)) {
+            String warmUp = unique("warm-up");
+            connector().postLead(TestLeads.lead(warmUp, "INS"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> writes(warmUp).size() == 1);
+        }
         // idle: no call in flight and none for max-wait (the tests before may just have called the CRM)
-        await().atMost(MAX_WAIT.multipliedBy(4)).until(() -> fake().calls("@").stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake().calls("@").stream()
                 .allMatch(c -> System.currentTimeMillis() - c.at() > MAX_WAIT.toMillis() + 500));
         String email = unique("lone");
         connector().postLead(TestLeads.lead(email, "INS"));

@@ -71,7 +71,9 @@ class DynamicsTargetTest {
 
         connector = RunningConnector.start(dataDir, settings(dataverse,
                 // a custom status reason for customers who bought, so "active" is a step of its own
-                "leads.targets.dynamics.stages.active=100000001"));
+                "leads.targets.dynamics.stages.active=100000001",
+                // each test's lead comes alone: it need not wait a second for a batch the test before just sent
+                "leads.targets.dynamics.batch.max-wait=100ms"));
     }
 
     @AfterAll

@@ -70,6 +70,8 @@ class MarketoTargetTest {
                 "leads.targets.marketo.identity=" + marketo.baseUrl() + "/identity",
                 "leads.targets.marketo.client-id=mkto-1",
                 "leads.targets.marketo.client-secret=s3cret",
+                // each test's lead comes alone: it need not wait a second for a batch the test before just sent
+                "leads.targets.marketo.batch.max-wait=100ms",
                 "leads.delivery.max-redeliveries=1",
                 "leads.delivery.redelivery-delay=10");
     }

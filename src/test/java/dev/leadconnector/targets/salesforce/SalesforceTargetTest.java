@@ -54,6 +54,8 @@ class SalesforceTargetTest {
                 "leads.targets.salesforce.login-url=" + salesforce.url(),
                 "leads.targets.salesforce.client-id=" + FakeSalesforce.CLIENT_ID,
                 "leads.targets.salesforce.client-secret=" + FakeSalesforce.CLIENT_SECRET,
+                // each test's lead comes alone: it need not wait a second for a batch the test before just sent
+                "leads.targets.salesforce.batch.max-wait=100ms",
                 "leads.delivery.max-redeliveries=1",
                 "leads.delivery.redelivery-delay=10");
         salesforce.start();
