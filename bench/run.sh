@@ -11,6 +11,7 @@
 #   bench/run.sh --azure      the connector under profile azure (an Azurite queue as its inbox, PostgreSQL for
 #                             de-duplication): intake and the RSS after it, next to the embedded defaults
 # CONNECTOR_ARGS adds settings to the connector's command line (--camel.main.jmx-management-statistics-level=Extended).
+# CRM_DELAY_MS (default 150): how long every CRM stub takes to answer, as a CRM's API does; 0 answers at once.
 # The connector runs as the Dockerfile runs it (Java 25, jvm.options, the AOT cache of a
 # training run) unless --plain-java; JAVA_OPTS applies to the connector and the baseline alike
 # (JAVA_OPTS=-XX:MaxRAM=1g: as in a 1 GiB container). What each line means: bench/README.md.
@@ -34,7 +35,7 @@ for arg in "$@"; do
 done
 # bounded loads: warm-up and measured seconds of intake, end-to-end seconds at E2E_RATE, burst size
 if $QUICK; then WARM=1 DURATION=3 E2E_SECONDS=3 BURST=100 LONE_COUNT=1; else WARM=15 DURATION=20 E2E_SECONDS=30 BURST=1000 LONE_COUNT=3; fi
-CONNECTIONS=16 E2E_RATE=100 WIREMOCK_VERSION=3.13.2
+CONNECTIONS=16 E2E_RATE=100 WIREMOCK_VERSION=3.13.2 CRM_DELAY_MS=${CRM_DELAY_MS:-150}
 RUN=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench/out/$RUN
 mkdir -p "$OUT"
@@ -301,6 +302,9 @@ java -cp "$WIREMOCK:target/test-classes:target/classes" wiremock.Run --extension
   >"$OUT/wiremock.log" 2>&1 &
 WPID=$!; PIDS+=("$WPID")
 wait_http "$WPID" "$WM/__admin/health" "$(now_ms)" ok >/dev/null
+# every stub answers after CRM_DELAY_MS, as a CRM's API does (about 150 ms): a batch gathers while a
+# call is in flight, so the calls a burst costs depend on it (0: the stubs answer at once)
+curl -s -X POST -H 'Content-Type: application/json' -d "{\"fixedDelay\": $CRM_DELAY_MS}" "$WM/__admin/settings" >/dev/null
 t0=$(now_ms)
 start_connector crm \
   --leads.targets.salesforce.enabled=true --leads.targets.salesforce.login-url="$WM" \
@@ -401,8 +405,8 @@ TABLE=$OUT/table.txt
   printf '%-44s %-26s %-24s %-22s %s\n' "end to end leads/s (in all 3 CRMs)" \
     "$(field per_s "$E2E") ($(field delivered "$E2E") of $(field offered "$E2E"))" "-" "$E2E_RATE (offered)" "$E2E_LOAD"
   for t in salesforce marketo dynamics; do
-    goal="-"; [ $t != dynamics ] && goal="<= 10 $(verdict "$(calls $t) <= 10")"
-    printf '%-44s %-26s %-24s %-22s %s\n' "CRM calls per 1,000 burst leads: $t" \
+    goal="<= 20 $(verdict "$(calls $t) <= 20")"
+    printf '%-44s %-26s %-24s %-22s %s\n' "CRM calls per 1,000 burst leads: $t ($CRM_DELAY_MS ms)" \
       "$(calls $t) (w $(calls $t write) l $(calls $t lookup) t $(calls $t token))" "1000 (one per lead)" "$goal" "$BURST_LOAD"
   done
   lone_max=$(field p99_ms "$LONE")

@@ -2,7 +2,6 @@ package dev.leadconnector.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.dispatch.InboxSettings;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -159,8 +158,7 @@ public class InboxLog {
             throw new IOException("the inbox wrote " + written + ", not a file in " + inbox);
         }
         String file = target.getFileName().toString();
-        ObjectNode record = mapper.createObjectNode().put("file", file).put("lead", lead);
-        byte[] line = (mapper.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = line(new Entry(file, lead));
         Segment segment;
         synchronized (this) {
             if (stopped) {
@@ -192,13 +190,26 @@ public class InboxLog {
         }
     }
 
+    /** A lead's record in the log: the inbox file's name and the lead's text. */
+    private record Entry(String file, String lead) {}
+
+    /** A segment's first record: the start it belongs to. */
+    private record Boot(String boot) {}
+
+    /** One record as one line of JSON, written straight to UTF-8 bytes (no tree, no String on the way). */
+    private byte[] line(Object record) throws IOException {
+        byte[] json = mapper.writeValueAsBytes(record);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
+    }
+
     private Segment newSegment() throws IOException {
         Path path = logDir.resolve(String.format("%d-%06d.log", clock.millis(), ++segments));
         FileChannel channel = FileChannel.open(path, APPEND_NEW, OWNER_ONLY);
         try {
             Segment segment = new Segment(path, channel, clock.instant());
-            segment.write((mapper.writeValueAsString(mapper.createObjectNode().put("boot", boot)) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            segment.write(line(new Boot(boot)));
             force(logDir); // the new segment's name is durable before any lead counts on it
             return segment;
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,7 +40,19 @@ import org.springframework.dao.DataIntegrityViolationException;
 public class LeadJournal implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadJournal.class);
-    private static final int CAPACITY = 100_000;
+    /**
+     * Entries waiting for the writer. A lead's row holds its canonical JSON, so the bound is what the heap
+     * can spare: 100,000 entries was more than the 112 MB heap (under load on a busy machine the writer
+     * fell behind dispatch and the process ended in OutOfMemoryError). 2,000 entries are about 300 leads'
+     * worth, 1 MB as the marketplace sends them and 25 MB if every lead were the largest intake accepts.
+     */
+    static final int CAPACITY = 2_000;
+    /**
+     * How long a full queue holds dispatch back before the entry is dropped: while the writer catches up,
+     * dispatch waits and the leads wait in the durable inbox; a database that takes no writes at all
+     * costs entries, not dispatch.
+     */
+    static final Duration FULL_WAIT = Duration.ofSeconds(5);
     private static final int BATCH = 500;
 
     public static final String RECEIVED = "received";
@@ -202,10 +215,27 @@ public class LeadJournal implements SmartLifecycle {
     }
 
     private void offer(Object entry) {
-        if (!queue.offer(entry) && dropped.getAndIncrement() % 1000 == 0) {
-            LOG.warn("The lead journal is {} entries behind: entries are dropped until it catches up ({} so far)",
-                    CAPACITY, dropped.get());
+        try {
+            if (queue.offer(entry, FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         }
+        if (dropped.getAndIncrement() % 1000 == 0) {
+            LOG.warn("The lead journal is {} entries behind and wrote none for {} s: entries are dropped until it catches up ({} so far)",
+                    CAPACITY, FULL_WAIT.toSeconds(), dropped.get());
+        }
+    }
+
+    /** Entries dropped because the writer was behind for longer than {@link #FULL_WAIT} (kept for the tests). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Entries waiting for the writer. */
+    int queued() {
+        return queue.size();
     }
 
     private byte[] key() {
