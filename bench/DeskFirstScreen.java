@@ -83,7 +83,7 @@ public class DeskFirstScreen {
         long t2 = System.nanoTime();
         store.leadsPerDay(today.minusDays(29).atStartOfDay(zone).toInstant(), 30 * 64);
         long t3 = System.nanoTime();
-        List<LeadRow> newest = store.newestLeads(25, 0);
+        List<LeadRow> newest = store.leads(new JournalStore.LeadFilter(null, null, null), null, 25, List.of()).leads();
         long t4 = System.nanoTime();
         for (LeadRow row : newest) {
             store.lead(row.leadId());
