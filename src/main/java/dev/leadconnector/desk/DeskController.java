@@ -18,6 +18,7 @@ import dev.leadconnector.journal.LeadsEndpoint;
 import dev.leadconnector.logging.PersonalDataMasking;
 import dev.leadconnector.management.ManagementRoles;
 import dev.leadconnector.targets.RoutingSettings;
+import dev.leadconnector.targets.backfill.TargetBackfill;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,9 +80,11 @@ public class DeskController {
     private final DeadLetterStore deadLetters;
     private final RoutingSettings routing;
     private final ObjectMapper mapper;
+    private final TargetBackfill backfill;
 
     public DeskController(JournalStore store, LeadsEndpoint leads, LeadJournal journal, DeadLetterStore deadLetters,
-                          RoutingSettings routing, ObjectMapper mapper) {
+                          RoutingSettings routing, ObjectMapper mapper, TargetBackfill backfill) {
+        this.backfill = backfill;
         this.store = store;
         this.leads = leads;
         this.journal = journal;
@@ -99,8 +102,8 @@ public class DeskController {
                                        @RequestParam(required = false) String status,
                                        @RequestParam(required = false) String before) {
         LeadFilter filter = new LeadFilter(bounded(offer, JournalStore.OFFER_LENGTH),
-                routing.targets().containsKey(blankToNull(target)) ? blankToNull(target) : null,
-                STATUSES.contains(blankToNull(status)) ? blankToNull(status) : null);
+                knownTarget(target),
+                blankToNull(status) != null && STATUSES.contains(blankToNull(status)) ? blankToNull(status) : null);
         JournalStore.Cursor cursor = cursor(before);
         StringBuilder body = new StringBuilder();
         Summary summary = summary();
@@ -116,7 +119,9 @@ public class DeskController {
                 .append(counts.getOrDefault("parked", 0L)).append("</span> parked now")
                 .append(operator && counts.getOrDefault("parked", 0L) > 0
                         ? " <a class=\"replay\" href=\"/desk/replay?target=" + param(name) + "\">replay…</a>" : "")
-                .append("</p></div>"));
+                .append("</p>").append(operator && routing.targets().containsKey(name) && routing.targets().get(name).enabled()
+                        ? "<p><a class=\"backfill\" href=\"/desk/backfill?target=" + param(name) + "\">backfill…</a></p>" : "")
+                .append("</div>"));
         body.append("</div><p class=\"note\">Updates by itself every 30 seconds. Parked: letters in the dead-letter store.</p></section>");
 
         ZoneId zone = ZoneId.systemDefault();
@@ -129,10 +134,11 @@ public class DeskController {
         }
         List<JournalStore.OfferDayCount> offerCounts = store.leadsPerDayByOffer(since, DAYS * MOST_OFFERS_READ);
         List<String> offers = offersByLeads(offerCounts);
-        body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days, by action</h2>")
-                .append(chart("chart", "Leads per day by action", byAction, today)).append("</section>");
-        body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days, by offer</h2>")
-                .append(chart("chart-offer", "Leads per day by offer", byOffer(offerCounts, offers), today)).append("</section>");
+        body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days</h2><div class=\"charts\">")
+                .append("<figure><figcaption>by action</figcaption>").append(chart("chart", "Leads per day by action", byAction, today))
+                .append("</figure><figure><figcaption>by offer</figcaption>")
+                .append(chart("chart-offer", "Leads per day by offer", byOffer(offerCounts, offers), today))
+                .append("</figure></div></section>");
 
         body.append("<section><h2>Leads</h2><form class=\"search\" id=\"filters\" method=\"get\" action=\"/desk\">")
                 .append("<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"e-mail or lead id\" value=\"")
@@ -202,7 +208,8 @@ public class DeskController {
                 .append(fact("Received", text(WHEN.format(journey.receivedAt())) + " UTC"))
                 .append(fact("Company", text(lead.path("customer").path("company").asText(""))))
                 .append(fact("E-mail", text(email(lead, operator))))
-                .append(fact("Offer", text(lead.path("offer").path("title").asText(""))))
+                .append(fact("Offer", text(lead.path("offer").path("title").asText(""))
+                        + (lead.path("offer").hasNonNull("id") ? " <small>" + text(lead.path("offer").path("id").asText()) + "</small>" : "")))
                 .append(fact("Action / stage", text(lead.path("action").asText("") + " / " + lead.path("stage").asText(""))))
                 .append(fact("Came again", String.valueOf(journey.duplicates())))
                 .append("</dl></section>");
@@ -304,6 +311,76 @@ public class DeskController {
         }
         body.append("</tbody></table><p><a href=\"/desk\">&larr; the desk</a></p></section>");
         return page(request, "Replayed", body.toString());
+    }
+
+    /**
+     * The confirmation of a backfill (a target connected later gets the archived and journaled leads it takes and
+     * has not got: {@link TargetBackfill}): how many leads it will send, counted the way the backfill chooses them
+     * (up to {@value #MOST_LETTERS_COUNTED}); only an operator gets the button.
+     */
+    @GetMapping("/desk/backfill")
+    public ResponseEntity<String> confirmBackfill(HttpServletRequest request, @RequestParam(required = false) String target,
+                                                  @RequestParam(required = false) String since,
+                                                  @RequestParam(required = false) String offer) {
+        if (knownTarget(target) == null) {
+            return notFound(request, "Backfill which target? Name one of: " + String.join(", ", routing.targets().keySet()) + ".");
+        }
+        String name = blankToNull(target);
+        int count;
+        try {
+            count = backfill.count(name, blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH), MOST_LETTERS_COUNTED);
+        } catch (TargetBackfill.Refused refused) {
+            return refused(request, refused);
+        }
+        String many = (count >= MOST_LETTERS_COUNTED ? "at least " : "") + count + (count == 1 ? " lead" : " leads");
+        StringBuilder body = new StringBuilder("<section class=\"confirm\"><h2>Backfill ").append(text(name))
+                .append("</h2><p id=\"count\">This will send <strong>").append(text(many)).append("</strong> to <b>")
+                .append(text(name)).append("</b>: the archived and journaled leads it takes today")
+                .append(blankToNull(since) == null ? "" : ", received since " + text(since.trim()))
+                .append(blankToNull(offer) == null ? "" : ", of offer &ldquo;" + text(offer.trim()) + "&rdquo;")
+                .append(", that it has not got. Each goes through its own route (its batching, retries and dead letters); ")
+                .append("its journey then shows <i>backfilled</i>.</p>");
+        if (count == 0) {
+            body.append("<p>Nothing to send.</p>");
+        } else if (!operator(request)) {
+            body.append("<p>Only an operator may backfill.</p>");
+        } else {
+            body.append("<form method=\"post\" action=\"/desk/backfill\">").append(csrf(request))
+                    .append(hidden("target", name)).append(hidden("since", since)).append(hidden("offer", offer))
+                    .append("<button type=\"submit\" id=\"confirm\" class=\"danger\">Backfill ").append(text(many))
+                    .append("</button> <a href=\"/desk\">cancel</a></form>");
+        }
+        body.append("</section>");
+        return page(request, "Backfill " + name, body.toString());
+    }
+
+    /** The operator's backfill (the security chain lets only an operator, with the CSRF token, POST). */
+    @PostMapping("/desk/backfill")
+    public ResponseEntity<String> backfill(HttpServletRequest request, @RequestParam(required = false) String target,
+                                           @RequestParam(required = false) String since,
+                                           @RequestParam(required = false) String offer) {
+        if (knownTarget(target) == null) {
+            return notFound(request, "Backfill which target?");
+        }
+        Map<String, Object> answer;
+        try {
+            answer = backfill.start(blankToNull(target), blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH));
+        } catch (TargetBackfill.Refused refused) {
+            return refused(request, refused);
+        }
+        Object queued = answer.get("queued");
+        String body = "<section><h2 id=\"backfilled\">Backfill of " + text(target.trim()) + ": " + text(queued)
+                + ("1".equals(String.valueOf(queued)) ? " lead" : " leads") + " queued</h2><p>They are being sent now, "
+                + "each through the target's own route; each one's journey shows <i>backfilled</i>, then what followed. "
+                + "Left out: " + text(words(mapper.valueToTree(answer.get("skipped")))) + ".</p>"
+                + "<p><a href=\"/desk?target=" + param(target.trim()) + "\">&larr; the desk</a></p></section>";
+        return page(request, "Backfill " + target.trim(), body);
+    }
+
+    private ResponseEntity<String> refused(HttpServletRequest request, TargetBackfill.Refused refused) {
+        ResponseEntity<String> page = page(request, refused.title(), "<section><h2>" + text(refused.title()) + "</h2><p>"
+                + text(refused.getMessage()) + "</p><p><a href=\"/desk\">&larr; the desk</a></p></section>");
+        return ResponseEntity.status(refused.status()).headers(page.getHeaders()).body(page.getBody());
     }
 
     /** Today's numbers, as the page's script refreshes them. */
@@ -453,6 +530,12 @@ public class DeskController {
         }
     }
 
+    /** The target named, when there is one of that name; else null. */
+    private String knownTarget(String target) {
+        String name = blankToNull(target);
+        return name != null && routing.targets().containsKey(name) ? name : null;
+    }
+
     private static String bounded(String value, int most) {
         String trimmed = blankToNull(value);
         return trimmed == null || trimmed.length() > most ? null : trimmed;
@@ -505,7 +588,9 @@ public class DeskController {
                 .append(text(journey.leadId())).append("\">").append(text(WHEN.format(journey.receivedAt()))).append("</a></td><td>")
                 .append(text(who(lead))).append("<br><small>").append(text(lead.path("customer").path("company").asText("")))
                 .append(" &middot; ").append(text(email(lead, operator))).append("</small></td><td>")
-                .append(text(lead.path("offer").path("title").asText(""))).append("</td><td>")
+                .append(text(lead.path("offer").path("title").asText("")))
+                .append(lead.path("offer").hasNonNull("id") ? "<br><small>" + text(lead.path("offer").path("id").asText()) + "</small>" : "")
+                .append("</td><td>")
                 .append(text(lead.path("action").asText(""))).append(" / ").append(text(lead.path("stage").asText("")))
                 .append("</td><td><ul class=\"states\">");
         for (Journey.Target target : journey.targets()) {
@@ -552,7 +637,7 @@ public class DeskController {
         int top = 20;
         int slot = width / DAYS;
         StringBuilder svg = new StringBuilder("<svg class=\"chart\" id=\"").append(id).append("\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height + 80).append("\" role=\"img\" aria-label=\"").append(text(label)).append("\">");
+                .append(height + 130).append("\" role=\"img\" aria-label=\"").append(text(label)).append("\">");
         for (int i = 0; i < DAYS; i++) {
             LocalDate day = first.plusDays(i);
             Map<String, Long> counts = days.getOrDefault(day, Map.of());
@@ -575,8 +660,10 @@ public class DeskController {
                         x + (slot - 8) / 2, y - 4, total));
             }
             if (i % 5 == 4 || day.equals(today)) {
-                svg.append("<text x=\"").append(x + (slot - 8) / 2).append("\" y=\"").append(top + height + 16)
-                        .append("\" text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">")
+                // today's, the last, ends at its bar's right edge: centred it would run past the chart's
+                svg.append("<text x=\"").append(day.equals(today) ? x + slot - 8 : x + (slot - 8) / 2).append("\" y=\"")
+                        .append(top + height + 18).append("\" text-anchor=\"").append(day.equals(today) ? "end" : "middle")
+                        .append("\" font-size=\"10\" fill=\"#555\">")
                         .append(day.equals(today) ? "today" : day.format(DateTimeFormatter.ofPattern("d MMM", java.util.Locale.ENGLISH))).append("</text>");
             }
             svg.append("</g>");
@@ -584,11 +671,11 @@ public class DeskController {
         svg.append("<line x1=\"0\" x2=\"").append(width).append("\" y1=\"").append(top + height).append("\" y2=\"")
                 .append(top + height).append("\" stroke=\"#999\"/>");
         for (int i = 0; i < legend.size(); i++) {
-            int x = 4 + i % 6 * 150;
-            int line = top + height + 30 + i / 6 * 20;
-            svg.append("<g class=\"series\" data-series=\"").append(text(legend.get(i))).append("\"><rect x=\"").append(x).append("\" y=\"").append(line).append("\" width=\"12\" height=\"12\" fill=\"")
-                    .append(COLOURS[i % COLOURS.length]).append("\"/><text x=\"").append(x + 16).append("\" y=\"")
-                    .append(line + 10).append("\" font-size=\"12\">").append(text(shortened(legend.get(i)))).append("</text></g>");
+            int x = 4 + i % 3 * 300;
+            int line = top + height + 34 + i / 3 * 28;
+            svg.append("<g class=\"series\" data-series=\"").append(text(legend.get(i))).append("\"><rect x=\"").append(x).append("\" y=\"").append(line).append("\" width=\"16\" height=\"16\" fill=\"")
+                    .append(COLOURS[i % COLOURS.length]).append("\"/><text x=\"").append(x + 22).append("\" y=\"")
+                    .append(line + 14).append("\" font-size=\"12\">").append(text(shortened(legend.get(i)))).append("</text></g>");
         }
         if (legend.isEmpty()) {
             svg.append("<text x=\"4\" y=\"").append(top + height + 40).append("\" font-size=\"12\">No leads in the last ")
@@ -597,9 +684,9 @@ public class DeskController {
         return svg.append("</svg>").toString();
     }
 
-    /** A legend's name cut to fit its 150 pixels; the whole name is in the bar's title. */
+    /** A legend's name cut to fit its 300 units; the whole name is in the bar's title. */
     private static String shortened(String name) {
-        return name.length() <= 22 ? name : name.substring(0, 20) + "…";
+        return name.length() <= 34 ? name : name.substring(0, 32) + "…";
     }
 
     private DeadLetterStore.Filter filter(String target, String leadId, String reason) {
