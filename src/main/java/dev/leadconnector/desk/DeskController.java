@@ -48,11 +48,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The lead desk ({@code /desk} on the management port): today's numbers, leads per day for 30 days,
- * the newest leads with where each went, a lead's journey; the operator also replays what is parked.
- * Pages are built here, every lead text through {@link Html#text}; no script or style from anywhere
- * but the jar ({@link #CSP}). Every query is bounded ({@link JournalStore#newestLeads},
- * {@link JournalStore#leadsPerDay}, {@link JournalStore#targetEventsSince}).
+ * The lead desk ({@code /desk} on the management port): today's numbers, leads per day for 30 days by
+ * action and by offer, the newest leads with where each went (filtered by offer, target and status, a
+ * keyset page at a time), a lead's journey; the operator also replays what is parked and backfills a
+ * target, each after a confirmation that counts. Pages are built here, every lead text through
+ * {@link Html#text}; no script or style from anywhere but the jar ({@link #CSP}). Every query is bounded
+ * ({@link JournalStore#leads}, {@link JournalStore#leadsPerDay}, {@link JournalStore#leadsPerDayByOffer},
+ * {@link JournalStore#targetEventsSince}, {@link TargetBackfill#count}).
  */
 @Controller
 public class DeskController {
