@@ -215,10 +215,30 @@ class DeskQueriesTest {
     }
 
     @Test
-    void theOfferALeadIsFiledUnderIsItsIdElseItsTitle() {
+    void theJournalFilesALeadUnderItsOfferIdElseItsTitle() {
         assertThat(JournalStore.offerOf("contoso.analytics", "Contoso Analytics")).isEqualTo("contoso.analytics");
         assertThat(JournalStore.offerOf(null, "Contoso Analytics")).isEqualTo("Contoso Analytics");
         assertThat(JournalStore.offerOf(" ", null)).isNull();
+
+        JournalStore store = new JournalStore(JournalBoundsTest.fresh(postgres, "h2"));
+        LeadJournal journal = new LeadJournal(store, JournalBoundsTest.MAPPER, "key",
+                new dev.leadconnector.security.SecretValues(new org.springframework.core.env.StandardEnvironment()),
+                java.time.Clock.systemUTC());
+        String byId = "%032x".formatted(1);
+        String byTitle = "%032x".formatted(2);
+        String none = "%032x".formatted(3);
+        journal.received("{\"id\":\"" + byId + "\",\"action\":\"INS\",\"offer\":{\"id\":\"contoso.analytics\",\"title\":\"Contoso Analytics\"}}");
+        journal.received("{\"id\":\"" + byTitle + "\",\"action\":\"INS\",\"offer\":{\"title\":\"Contoso Analytics\"}}");
+        journal.received("{\"id\":\"" + none + "\",\"action\":\"INS\"}");
+        journal.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> store.lead(none) != null);
+        } finally {
+            journal.stop();
+        }
+        assertThat(store.lead(byId).offer()).isEqualTo("contoso.analytics");
+        assertThat(store.lead(byTitle).offer()).isEqualTo("Contoso Analytics");
+        assertThat(store.lead(none).offer()).isNull();
     }
 
     static final LeadFilter NONE = new LeadFilter(null, null, null);
