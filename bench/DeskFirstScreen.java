@@ -1,5 +1,6 @@
 import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.journal.JournalStore.Event;
+import dev.leadconnector.journal.JournalStore.LeadFilter;
 import dev.leadconnector.journal.JournalStore.LeadRow;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -9,22 +10,40 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * The lead desk's first screen against a journal of N leads (default 100,000), on H2 (a file, as the
  * connector keeps it) and on PostgreSQL (the tests' embedded one): the queries GET /desk makes, in its
- * order (today's count, per-target counts since midnight, 30 days per day and action, the 25 newest
- * leads, then each one's journey: lead, bounded events, duplicate count), timed as a whole; median and
- * worst of 15 after 5 warm-ups. Not the HTTP stack, not the dead-letter directory (the parked count).
+ * order (today's count, per-target counts since midnight, 30 days per day by action and by offer, a page of
+ * 25 leads, then each one's journey: lead, bounded events, duplicate count), timed as a whole, unfiltered
+ * and with the filters of {@link #SCREENS}; median and worst of 15 after 5 warm-ups. Not the HTTP stack, not
+ * the dead-letter directory (the parked count).
  *   mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
  *   java -cp target/classes:$(cat /tmp/cp.txt) bench/DeskFirstScreen.java [leads]
  */
 public class DeskFirstScreen {
 
     static final String[] ACTIONS = {"INS", "Create", "PLT", "StartTestDrive"};
+    static final String[] OFFERS = {"contoso.contoso-analytics-suite", "fabrikam.partner-hub", "northwind.crm-connector"};
+    static final List<String> TARGETS = List.of("archive", "salesforce");
+
+    /**
+     * The first screens timed: the desk as it opens, and filtered (issue 28): one offer (its own index), the
+     * leads parked at salesforce (1 in 50: a page within the newest 1,250), and those retrying there (none:
+     * the whole bounded look of 5,000 leads, the worst a state filter does).
+     */
+    static final Map<String, LeadFilter> SCREENS = new LinkedHashMap<>();
+    static {
+        SCREENS.put("unfiltered", new LeadFilter(null, null, null));
+        SCREENS.put("offer", new LeadFilter(OFFERS[1], null, null));
+        SCREENS.put("salesforce parked", new LeadFilter(null, "salesforce", "parked"));
+        SCREENS.put("salesforce retrying (none)", new LeadFilter(null, "salesforce", "retrying"));
+    }
 
     public static void main(String[] args) throws Exception {
         int leads = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -52,27 +71,32 @@ public class DeskFirstScreen {
         fill(store, new org.springframework.jdbc.core.JdbcTemplate(database), leads);
         System.out.printf("%s: %,d leads, %,d events written in %.1f s%n", name, leads, leads * 5L,
                 (System.nanoTime() - fill) / 1e9);
-        for (int i = 0; i < 5; i++) {
-            firstScreen(store);
+        for (Map.Entry<String, LeadFilter> screen : SCREENS.entrySet()) {
+            for (int i = 0; i < 5; i++) {
+                firstScreen(store, screen.getValue());
+            }
+            long[] took = new long[15];
+            int listed = 0;
+            for (int i = 0; i < took.length; i++) {
+                long start = System.nanoTime();
+                listed = firstScreen(store, screen.getValue());
+                took[i] = System.nanoTime() - start;
+            }
+            Arrays.sort(took);
+            System.out.printf("%s, %s: first screen median %.1f ms, worst %.1f ms (of %d), %d leads listed%n", name, screen.getKey(),
+                    took[took.length / 2] / 1e6, took[took.length - 1] / 1e6, took.length, listed);
+            System.out.printf("%s, %s: last one: today %.1f ms, per target %.1f ms, 30 days by action %.1f ms, by offer %.1f ms, "
+                    + "the page %.1f ms, its journeys %.1f ms%n", name, screen.getKey(), PARTS[0] / 1e6, PARTS[1] / 1e6,
+                    PARTS[2] / 1e6, PARTS[3] / 1e6, PARTS[4] / 1e6, PARTS[5] / 1e6);
         }
-        long[] took = new long[15];
-        for (int i = 0; i < took.length; i++) {
-            long start = System.nanoTime();
-            firstScreen(store);
-            took[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(took);
-        System.out.printf("%s: first screen median %.1f ms, worst %.1f ms (of %d)%n", name, took[took.length / 2] / 1e6,
-                took[took.length - 1] / 1e6, took.length);
-        System.out.printf("%s: last one: today %.1f ms, per target %.1f ms, 30 days %.1f ms, newest 25 %.1f ms, 25 journeys %.1f ms%n",
-                name, PARTS[0] / 1e6, PARTS[1] / 1e6, PARTS[2] / 1e6, PARTS[3] / 1e6, PARTS[4] / 1e6);
         database.close();
     }
 
     /** Nanoseconds per part of the last first screen, for where the time goes. */
-    static final long[] PARTS = new long[5];
+    static final long[] PARTS = new long[6];
 
-    static void firstScreen(JournalStore store) {
+    /** The queries GET /desk makes with this filter, in its order; how many leads it listed. */
+    static int firstScreen(JournalStore store, LeadFilter filter) {
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
         Instant midnight = today.atStartOfDay(zone).toInstant();
@@ -81,21 +105,26 @@ public class DeskFirstScreen {
         long t1 = System.nanoTime();
         store.targetEventsSince(midnight, 1000);
         long t2 = System.nanoTime();
-        store.leadsPerDay(today.minusDays(29).atStartOfDay(zone).toInstant(), 30 * 64);
+        Instant days = today.minusDays(29).atStartOfDay(zone).toInstant();
+        store.leadsPerDay(days, 30 * 64);
         long t3 = System.nanoTime();
-        List<LeadRow> newest = store.newestLeads(25, 0);
+        store.leadsPerDayByOffer(days, 30 * 200);
         long t4 = System.nanoTime();
-        for (LeadRow row : newest) {
+        List<LeadRow> page = store.leads(filter, null, 25, TARGETS).leads();
+        long t5 = System.nanoTime();
+        for (LeadRow row : page) {
             store.lead(row.leadId());
             store.events(row.leadId(), 1000);
             store.duplicates(row.leadId());
         }
-        long t5 = System.nanoTime();
+        long t6 = System.nanoTime();
         PARTS[0] = t1 - t0;
         PARTS[1] = t2 - t1;
         PARTS[2] = t3 - t2;
         PARTS[3] = t4 - t3;
         PARTS[4] = t5 - t4;
+        PARTS[5] = t6 - t5;
+        return page.size();
     }
 
     /** N leads spread over the last 30 days, each with five events (received, routed, delivered twice, one more). */
@@ -109,7 +138,9 @@ public class DeskFirstScreen {
             Instant at = now.minusSeconds(span - span * i / leads);
             String action = ACTIONS[i % ACTIONS.length];
             // the rows addLead writes, in batches (one INSERT and commit per lead takes an hour here)
-            rows.add(new Object[] {id, java.sql.Timestamp.from(at), "%064x".formatted(i % 50_000), action, lead(id, at, action, i)});
+            String offer = OFFERS[i % OFFERS.length];
+            rows.add(new Object[] {id, java.sql.Timestamp.from(at), "%064x".formatted(i % 50_000), action, lead(id, at, action, i, offer),
+                    offer});
             events.add(new Event(id, at, "received", null, null, null, "{\"action\":\"" + action + "\"}"));
             events.add(new Event(id, at, "routed", null, null, null, "{\"targets\":[\"archive\",\"salesforce\"],\"notSent\":{}}"));
             events.add(new Event(id, at.plusMillis(5), "delivered", "archive", null, "data/leads/" + id + ".json", null));
@@ -130,14 +161,14 @@ public class DeskFirstScreen {
     }
 
     static void insert(org.springframework.jdbc.core.JdbcTemplate jdbc, List<Object[]> rows) {
-        jdbc.batchUpdate("INSERT INTO LEAD_JOURNAL_LEAD (lead_id, received_at, email_hash, action, canonical_lead) "
-                + "VALUES (?, ?, ?, ?, ?)", rows);
+        jdbc.batchUpdate("INSERT INTO LEAD_JOURNAL_LEAD (lead_id, received_at, email_hash, action, canonical_lead, offer) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", rows);
         rows.clear();
     }
 
-    static String lead(String id, Instant at, String action, int i) {
+    static String lead(String id, Instant at, String action, int i, String offer) {
         return "{\"id\":\"" + id + "\",\"receivedAt\":\"" + at + "\",\"source\":\"AzureMarketplace\",\"action\":\"" + action
-                + "\",\"stage\":\"initial-interest\",\"offer\":{\"title\":\"Contoso Analytics Suite\"},\"customer\":{\"firstName\":\"Avery\","
+                + "\",\"stage\":\"initial-interest\",\"offer\":{\"id\":\"" + offer + "\",\"title\":\"Contoso Analytics Suite\"},\"customer\":{\"firstName\":\"Avery\","
                 + "\"lastName\":\"Quinn " + i + "\",\"email\":\"avery" + i + "@fabrikam.example\",\"company\":\"Fabrikam\"},"
                 + "\"test\":false,\"original\":{\"UserDetails\":{\"FirstName\":\"Avery\",\"Email\":\"avery" + i + "@fabrikam.example\"}}}";
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.deadletter.DeadLetterStore;
 import dev.leadconnector.journal.JournalStore;
 import dev.leadconnector.journal.JournalStore.DayCount;
+import dev.leadconnector.journal.JournalStore.LeadFilter;
 import dev.leadconnector.journal.JournalStore.LeadRow;
 import dev.leadconnector.journal.JournalStore.TargetCount;
 import dev.leadconnector.journal.Journey;
@@ -17,6 +18,7 @@ import dev.leadconnector.journal.LeadsEndpoint;
 import dev.leadconnector.logging.PersonalDataMasking;
 import dev.leadconnector.management.ManagementRoles;
 import dev.leadconnector.targets.RoutingSettings;
+import dev.leadconnector.targets.backfill.TargetBackfill;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +48,13 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The lead desk ({@code /desk} on the management port): today's numbers, leads per day for 30 days,
- * the newest leads with where each went, a lead's journey; the operator also replays what is parked.
- * Pages are built here, every lead text through {@link Html#text}; no script or style from anywhere
- * but the jar ({@link #CSP}). Every query is bounded ({@link JournalStore#newestLeads},
- * {@link JournalStore#leadsPerDay}, {@link JournalStore#targetEventsSince}).
+ * The lead desk ({@code /desk} on the management port): today's numbers, leads per day for 30 days by
+ * action and by offer, the newest leads with where each went (filtered by offer, target and status, a
+ * keyset page at a time), a lead's journey; the operator also replays what is parked and backfills a
+ * target, each after a confirmation that counts. Pages are built here, every lead text through
+ * {@link Html#text}; no script or style from anywhere but the jar ({@link #CSP}). Every query is bounded
+ * ({@link JournalStore#leads}, {@link JournalStore#leadsPerDay}, {@link JournalStore#leadsPerDayByOffer},
+ * {@link JournalStore#targetEventsSince}, {@link TargetBackfill#count}).
  */
 @Controller
 public class DeskController {
@@ -65,6 +69,12 @@ public class DeskController {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("UTC"));
     private static final String[] COLOURS = {"#2f6fb3", "#e0822c", "#3a9a5b", "#b53d3d", "#7b5bb5", "#8c6d31", "#c452a4", "#5f6b73"};
     private static final Set<String> ASSETS = Set.of("desk.css", "desk.js");
+    /** The states a target's status filter offers, as {@link Journey} names them. */
+    static final List<String> STATUSES = List.of(Journey.DELIVERED, Journey.WAITING, Journey.RETRYING, Journey.PARKED,
+            Journey.NOT_SENT);
+    /** The offers the filter lists (most leads in 30 days first), and the day-and-offer rows read for them a day. */
+    static final int MOST_OFFERS_LISTED = 50;
+    static final int MOST_OFFERS_READ = 200;
 
     private final JournalStore store;
     private final LeadsEndpoint leads;
@@ -72,9 +82,11 @@ public class DeskController {
     private final DeadLetterStore deadLetters;
     private final RoutingSettings routing;
     private final ObjectMapper mapper;
+    private final TargetBackfill backfill;
 
     public DeskController(JournalStore store, LeadsEndpoint leads, LeadJournal journal, DeadLetterStore deadLetters,
-                          RoutingSettings routing, ObjectMapper mapper) {
+                          RoutingSettings routing, ObjectMapper mapper, TargetBackfill backfill) {
+        this.backfill = backfill;
         this.store = store;
         this.leads = leads;
         this.journal = journal;
@@ -87,57 +99,90 @@ public class DeskController {
 
     @GetMapping({"/desk", "/desk/"})
     public ResponseEntity<String> desk(HttpServletRequest request, @RequestParam(required = false) String q,
-                                       @RequestParam(defaultValue = "0") int page) {
-        int from = Math.max(0, Math.min(page, 1000)) * PAGE;
+                                       @RequestParam(required = false) String offer,
+                                       @RequestParam(required = false) String target,
+                                       @RequestParam(required = false) String status,
+                                       @RequestParam(required = false) String before) {
+        LeadFilter filter = new LeadFilter(bounded(offer, JournalStore.OFFER_LENGTH),
+                knownTarget(target),
+                blankToNull(status) != null && STATUSES.contains(blankToNull(status)) ? blankToNull(status) : null);
+        JournalStore.Cursor cursor = cursor(before);
         StringBuilder body = new StringBuilder();
         Summary summary = summary();
         boolean operator = operator(request);
         body.append("<section class=\"today\"><h2>Today</h2><div class=\"cards\">")
                 .append(card("Leads received", "today", summary.today));
-        summary.targets.forEach((target, counts) -> body.append("<div class=\"card target\"><h3>").append(text(target))
-                .append("</h3><p><span class=\"n ok\" data-live=\"").append(text(target)).append(".delivered\">")
+        summary.targets.forEach((name, counts) -> body.append("<div class=\"card target\"><h3>").append(text(name))
+                .append("</h3><p><span class=\"n ok\" data-live=\"").append(text(name)).append(".delivered\">")
                 .append(counts.getOrDefault("delivered", 0L)).append("</span> delivered today</p>")
-                .append("<p><span class=\"n warn\" data-live=\"").append(text(target)).append(".retrying\">")
+                .append("<p><span class=\"n warn\" data-live=\"").append(text(name)).append(".retrying\">")
                 .append(counts.getOrDefault("retrying", 0L)).append("</span> retried today</p>")
-                .append("<p><span class=\"n bad\" data-live=\"").append(text(target)).append(".parked\">")
+                .append("<p><span class=\"n bad\" data-live=\"").append(text(name)).append(".parked\">")
                 .append(counts.getOrDefault("parked", 0L)).append("</span> parked now")
                 .append(operator && counts.getOrDefault("parked", 0L) > 0
-                        ? " <a class=\"replay\" href=\"/desk/replay?target=" + param(target) + "\">replay…</a>" : "")
-                .append("</p></div>"));
+                        ? " <a class=\"replay\" href=\"/desk/replay?target=" + param(name) + "\">replay…</a>" : "")
+                .append("</p>").append(operator && routing.targets().containsKey(name) && routing.targets().get(name).enabled()
+                        ? "<p><a class=\"backfill\" href=\"/desk/backfill?target=" + param(name) + "\">backfill…</a></p>" : "")
+                .append("</div>"));
         body.append("</div><p class=\"note\">Updates by itself every 30 seconds. Parked: letters in the dead-letter store.</p></section>");
 
-        body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days, by action</h2>").append(chart())
-                .append("</section>");
+        ZoneId zone = ZoneId.systemDefault();
+        LocalDate today = LocalDate.now(zone);
+        Instant since = today.minusDays(DAYS - 1).atStartOfDay(zone).toInstant();
+        Map<LocalDate, Map<String, Long>> byAction = new TreeMap<>();
+        for (DayCount count : store.leadsPerDay(since, DAYS * 64)) {
+            byAction.computeIfAbsent(count.day(), d -> new TreeMap<>())
+                    .merge(count.action() == null ? "(none)" : count.action(), count.leads(), Long::sum);
+        }
+        List<JournalStore.OfferDayCount> offerCounts = store.leadsPerDayByOffer(since, DAYS * MOST_OFFERS_READ);
+        List<String> offers = offersByLeads(offerCounts);
+        body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days</h2><div class=\"charts\">")
+                .append("<figure><figcaption>by action</figcaption>").append(chart("chart", "Leads per day by action", byAction, today))
+                .append("</figure><figure><figcaption>by offer</figcaption>")
+                .append(chart("chart-offer", "Leads per day by offer", byOffer(offerCounts, offers), today))
+                .append("</figure></div></section>");
 
-        body.append("<section><h2>Leads</h2><form class=\"search\" method=\"get\" action=\"/desk\">")
+        body.append("<section><h2>Leads</h2><form class=\"search\" id=\"filters\" method=\"get\" action=\"/desk\">")
                 .append("<input type=\"search\" name=\"q\" id=\"q\" placeholder=\"e-mail or lead id\" value=\"")
-                .append(text(q)).append("\"> <button type=\"submit\">Search</button>");
-        if (q != null && !q.isBlank()) {
+                .append(text(q)).append("\"> ")
+                .append(select("offer", "every offer", offerOptions(offers, filter.offer()), filter.offer()))
+                .append(select("target", "every target", new ArrayList<>(routing.targets().keySet()), filter.target()))
+                .append(select("status", "any status", STATUSES, filter.status()))
+                .append(" <button type=\"submit\">Show</button>");
+        boolean filtered = (q != null && !q.isBlank()) || filter.offer() != null || filter.byJourney();
+        if (filtered) {
             body.append(" <a href=\"/desk\">all leads</a>");
         }
         body.append("</form>");
-        List<LeadRow> rows = rows(q, from);
+        JournalStore.LeadPage rows = rows(q, filter, cursor);
         body.append("<table class=\"leads\" id=\"leads\"><thead><tr><th>When (UTC)</th><th>Who</th><th>Offer</th>")
                 .append("<th>Action / stage</th><th>Targets</th></tr></thead><tbody>");
-        if (rows.isEmpty()) {
-            body.append("<tr><td colspan=\"5\">No leads").append(q == null || q.isBlank() ? "" : " match").append(".</td></tr>");
-        }
-        for (LeadRow row : rows) {
+        int shown = 0;
+        for (LeadRow row : rows.leads()) {
             Journey journey = leads.getJourney(row.leadId());
-            if (journey != null) {
+            if (journey != null && matches(journey, row, filter)) {
                 body.append(leadRow(journey, operator));
+                shown++;
             }
         }
-        body.append("</tbody></table>");
-        if (q == null || q.isBlank()) {
-            body.append("<p class=\"pages\">");
-            if (page > 0) {
-                body.append("<a href=\"/desk?page=").append(page - 1).append("\">&larr; newer</a> ");
-            }
-            if (rows.size() == PAGE) {
-                body.append("<a href=\"/desk?page=").append(page + 1).append("\">older &rarr;</a>");
-            }
-            body.append("</p>");
+        if (shown == 0) {
+            body.append("<tr><td colspan=\"5\">No leads").append(filtered ? " match" : "")
+                    .append(rows.older() == null ? "" : " here: look at older ones").append(".</td></tr>");
+        }
+        body.append("</tbody></table><p class=\"pages\">");
+        String filters = filterParams(filter);
+        if (cursor != null) {
+            body.append("<a id=\"newest\" href=\"/desk").append(filters.isEmpty() ? "" : "?" + filters.substring(5))
+                    .append("\">&larr; newest</a> ");
+        }
+        if (rows.older() != null) {
+            body.append("<a id=\"older\" href=\"/desk?before=").append(param(rows.older().receivedAt() + "~" + rows.older().leadId()))
+                    .append(filters).append("\">older &rarr;</a>");
+        }
+        body.append("</p>");
+        if (filter.byJourney()) {
+            body.append("<p class=\"note\">A target or status filter looks at ").append(JournalStore.MOST_EXAMINED)
+                    .append(" leads a page (their journeys tell the state); <i>older</i> goes on from where it stopped.</p>");
         }
         body.append("</section>");
         return page(request, "Lead desk", body.toString());
@@ -165,7 +210,8 @@ public class DeskController {
                 .append(fact("Received", text(WHEN.format(journey.receivedAt())) + " UTC"))
                 .append(fact("Company", text(lead.path("customer").path("company").asText(""))))
                 .append(fact("E-mail", text(email(lead, operator))))
-                .append(fact("Offer", text(lead.path("offer").path("title").asText(""))))
+                .append(fact("Offer", text(lead.path("offer").path("title").asText(""))
+                        + (lead.path("offer").hasNonNull("id") ? " <small>" + text(lead.path("offer").path("id").asText()) + "</small>" : "")))
                 .append(fact("Action / stage", text(lead.path("action").asText("") + " / " + lead.path("stage").asText(""))))
                 .append(fact("Came again", String.valueOf(journey.duplicates())))
                 .append("</dl></section>");
@@ -269,6 +315,76 @@ public class DeskController {
         return page(request, "Replayed", body.toString());
     }
 
+    /**
+     * The confirmation of a backfill (a target connected later gets the archived and journaled leads it takes and
+     * has not got: {@link TargetBackfill}): how many leads it will send, counted the way the backfill chooses them
+     * (up to {@value #MOST_LETTERS_COUNTED}); only an operator gets the button.
+     */
+    @GetMapping("/desk/backfill")
+    public ResponseEntity<String> confirmBackfill(HttpServletRequest request, @RequestParam(required = false) String target,
+                                                  @RequestParam(required = false) String since,
+                                                  @RequestParam(required = false) String offer) {
+        if (knownTarget(target) == null) {
+            return notFound(request, "Backfill which target? Name one of: " + String.join(", ", routing.targets().keySet()) + ".");
+        }
+        String name = blankToNull(target);
+        int count;
+        try {
+            count = backfill.count(name, blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH), MOST_LETTERS_COUNTED);
+        } catch (TargetBackfill.Refused refused) {
+            return refused(request, refused);
+        }
+        String many = (count >= MOST_LETTERS_COUNTED ? "at least " : "") + count + (count == 1 ? " lead" : " leads");
+        StringBuilder body = new StringBuilder("<section class=\"confirm\"><h2>Backfill ").append(text(name))
+                .append("</h2><p id=\"count\">This will send <strong>").append(text(many)).append("</strong> to <b>")
+                .append(text(name)).append("</b>: the archived and journaled leads it takes today")
+                .append(blankToNull(since) == null ? "" : ", received since " + text(since.trim()))
+                .append(blankToNull(offer) == null ? "" : ", of offer &ldquo;" + text(offer.trim()) + "&rdquo;")
+                .append(", that it has not got. Each goes through its own route (its batching, retries and dead letters); ")
+                .append("its journey then shows <i>backfilled</i>.</p>");
+        if (count == 0) {
+            body.append("<p>Nothing to send.</p>");
+        } else if (!operator(request)) {
+            body.append("<p>Only an operator may backfill.</p>");
+        } else {
+            body.append("<form method=\"post\" action=\"/desk/backfill\">").append(csrf(request))
+                    .append(hidden("target", name)).append(hidden("since", since)).append(hidden("offer", offer))
+                    .append("<button type=\"submit\" id=\"confirm\" class=\"danger\">Backfill ").append(text(many))
+                    .append("</button> <a href=\"/desk\">cancel</a></form>");
+        }
+        body.append("</section>");
+        return page(request, "Backfill " + name, body.toString());
+    }
+
+    /** The operator's backfill (the security chain lets only an operator, with the CSRF token, POST). */
+    @PostMapping("/desk/backfill")
+    public ResponseEntity<String> backfill(HttpServletRequest request, @RequestParam(required = false) String target,
+                                           @RequestParam(required = false) String since,
+                                           @RequestParam(required = false) String offer) {
+        if (knownTarget(target) == null) {
+            return notFound(request, "Backfill which target?");
+        }
+        Map<String, Object> answer;
+        try {
+            answer = backfill.start(blankToNull(target), blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH));
+        } catch (TargetBackfill.Refused refused) {
+            return refused(request, refused);
+        }
+        Object queued = answer.get("queued");
+        String body = "<section><h2 id=\"backfilled\">Backfill of " + text(target.trim()) + ": " + text(queued)
+                + ("1".equals(String.valueOf(queued)) ? " lead" : " leads") + " queued</h2><p>They are being sent now, "
+                + "each through the target's own route; each one's journey shows <i>backfilled</i>, then what followed. "
+                + "Left out: " + text(words(mapper.valueToTree(answer.get("skipped")))) + ".</p>"
+                + "<p><a href=\"/desk?target=" + param(target.trim()) + "\">&larr; the desk</a></p></section>";
+        return page(request, "Backfill " + target.trim(), body);
+    }
+
+    private ResponseEntity<String> refused(HttpServletRequest request, TargetBackfill.Refused refused) {
+        ResponseEntity<String> page = page(request, refused.title(), "<section><h2>" + text(refused.title()) + "</h2><p>"
+                + text(refused.getMessage()) + "</p><p><a href=\"/desk\">&larr; the desk</a></p></section>");
+        return ResponseEntity.status(refused.status()).headers(page.getHeaders()).body(page.getBody());
+    }
+
     /** Today's numbers, as the page's script refreshes them. */
     @GetMapping(value = "/desk/summary", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> summaryJson() throws JsonProcessingException {
@@ -352,16 +468,120 @@ public class DeskController {
         return count;
     }
 
-    private List<LeadRow> rows(String q, int from) {
+    private JournalStore.LeadPage rows(String q, LeadFilter filter, JournalStore.Cursor before) {
         if (q == null || q.isBlank()) {
-            return store.newestLeads(PAGE, from);
+            return store.leads(filter, before, PAGE, enabledTargets());
         }
         String query = q.trim();
         if (LEAD_ID.matcher(query).matches()) {
             LeadRow row = store.lead(query);
-            return row == null ? List.of() : List.of(row);
+            return new JournalStore.LeadPage(row == null ? List.of() : List.of(row), null);
         }
-        return query.length() > 320 ? List.of() : store.leadsByEmailHash(journal.emailHash(query), PAGE);
+        // a customer's leads are few: one page of them, the filters then applied to it here
+        return new JournalStore.LeadPage(query.length() > 320 ? List.of() : store.leadsByEmailHash(journal.emailHash(query), PAGE), null);
+    }
+
+    /** Whether a lead is in the filter's offer and state (its journey tells the state, as the page shows it). */
+    private static boolean matches(Journey journey, LeadRow row, LeadFilter filter) {
+        if (filter.offer() != null && !filter.offer().equals(row.offer())) {
+            return false;
+        }
+        if (!filter.byJourney()) {
+            return true;
+        }
+        return journey.targets().stream().anyMatch(t -> (filter.target() == null || filter.target().equals(t.target()))
+                && (filter.status() == null ? !Journey.NOT_SENT.equals(t.state()) : filter.status().equals(t.state())));
+    }
+
+    private List<String> enabledTargets() {
+        List<String> enabled = new ArrayList<>();
+        routing.targets().forEach((name, settings) -> {
+            if (settings.enabled()) {
+                enabled.add(name);
+            }
+        });
+        return enabled;
+    }
+
+    /** {@code &offer=…&target=…&status=…} for the filters set (to carry them to the next page). */
+    private static String filterParams(LeadFilter filter) {
+        StringBuilder out = new StringBuilder();
+        if (filter.offer() != null) {
+            out.append("&amp;offer=").append(param(filter.offer()));
+        }
+        if (filter.target() != null) {
+            out.append("&amp;target=").append(param(filter.target()));
+        }
+        if (filter.status() != null) {
+            out.append("&amp;status=").append(param(filter.status()));
+        }
+        return out.toString();
+    }
+
+    /** The "older" link's cursor, {@code <received at>~<lead id>}; anything else: the newest page. */
+    private static JournalStore.Cursor cursor(String before) {
+        if (before == null || before.length() > 80 || before.indexOf('~') < 0) {
+            return null;
+        }
+        String leadId = before.substring(before.indexOf('~') + 1);
+        try {
+            return LEAD_ID.matcher(leadId).matches()
+                    ? new JournalStore.Cursor(Instant.parse(before.substring(0, before.indexOf('~'))), leadId) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The target named, when there is one of that name; else null. */
+    private String knownTarget(String target) {
+        String name = blankToNull(target);
+        return name != null && routing.targets().containsKey(name) ? name : null;
+    }
+
+    private static String bounded(String value, int most) {
+        String trimmed = blankToNull(value);
+        return trimmed == null || trimmed.length() > most ? null : trimmed;
+    }
+
+    /** The offers of the last 30 days, most leads first (none: the leads filed under no offer are left out). */
+    private static List<String> offersByLeads(List<JournalStore.OfferDayCount> counts) {
+        Map<String, Long> total = new LinkedHashMap<>();
+        counts.forEach(c -> {
+            if (c.offer() != null) {
+                total.merge(c.offer(), c.leads(), Long::sum);
+            }
+        });
+        return total.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).toList();
+    }
+
+    private static List<String> offerOptions(List<String> offers, String chosen) {
+        List<String> options = new ArrayList<>(offers.subList(0, Math.min(offers.size(), MOST_OFFERS_LISTED)));
+        if (chosen != null && !options.contains(chosen)) {
+            options.add(chosen);
+        }
+        return options;
+    }
+
+    /** Per day, the leads of the {@code COLOURS.length - 2} offers with most leads, the rest as "other offers" (and "no offer"): a colour each. */
+    private static Map<LocalDate, Map<String, Long>> byOffer(List<JournalStore.OfferDayCount> counts, List<String> offers) {
+        Set<String> own = new java.util.HashSet<>(offers.subList(0, Math.min(offers.size(), COLOURS.length - 2)));
+        Map<LocalDate, Map<String, Long>> days = new TreeMap<>();
+        for (JournalStore.OfferDayCount count : counts) {
+            String series = count.offer() == null ? "(no offer)" : own.contains(count.offer()) ? count.offer() : "(other offers)";
+            days.computeIfAbsent(count.day(), d -> new TreeMap<>()).merge(series, count.leads(), Long::sum);
+        }
+        return days;
+    }
+
+    private static String select(String name, String all, List<String> options, String chosen) {
+        StringBuilder out = new StringBuilder("<select name=\"").append(name).append("\" id=\"").append(name).append("\">")
+                .append("<option value=\"\">").append(text(all)).append("</option>");
+        for (String option : options) {
+            out.append("<option value=\"").append(text(option)).append('"').append(option.equals(chosen) ? " selected" : "")
+                    .append('>').append(text(option)).append("</option>");
+        }
+        return out.append("</select> ").toString();
     }
 
     private String leadRow(Journey journey, boolean operator) {
@@ -370,7 +590,9 @@ public class DeskController {
                 .append(text(journey.leadId())).append("\">").append(text(WHEN.format(journey.receivedAt()))).append("</a></td><td>")
                 .append(text(who(lead))).append("<br><small>").append(text(lead.path("customer").path("company").asText("")))
                 .append(" &middot; ").append(text(email(lead, operator))).append("</small></td><td>")
-                .append(text(lead.path("offer").path("title").asText(""))).append("</td><td>")
+                .append(text(lead.path("offer").path("title").asText("")))
+                .append(lead.path("offer").hasNonNull("id") ? "<br><small>" + text(lead.path("offer").path("id").asText()) + "</small>" : "")
+                .append("</td><td>")
                 .append(text(lead.path("action").asText(""))).append(" / ").append(text(lead.path("stage").asText("")))
                 .append("</td><td><ul class=\"states\">");
         for (Journey.Target target : journey.targets()) {
@@ -401,35 +623,32 @@ public class DeskController {
         return out.toString();
     }
 
-    /** Leads per day for the last 30 days, stacked by action: an SVG drawn here, no chart library. */
-    private String chart() {
-        ZoneId zone = ZoneId.systemDefault();
-        LocalDate today = LocalDate.now(zone);
+    /**
+     * Leads per day for the last 30 days, stacked by series (action, or offer): an SVG drawn here, no chart
+     * library. {@code id} names the chart; today's bar is {@code <id>-today}, each series' legend
+     * {@code data-series}.
+     */
+    private static String chart(String id, String label, Map<LocalDate, Map<String, Long>> days, LocalDate today) {
         LocalDate first = today.minusDays(DAYS - 1);
-        Map<LocalDate, Map<String, Long>> days = new TreeMap<>();
-        Set<String> actions = new TreeSet<>();
-        for (DayCount count : store.leadsPerDay(first.atStartOfDay(zone).toInstant(), DAYS * 64)) {
-            String action = count.action() == null ? "(none)" : count.action();
-            actions.add(action);
-            days.computeIfAbsent(count.day(), d -> new TreeMap<>()).merge(action, count.leads(), Long::sum);
-        }
-        List<String> legend = new ArrayList<>(actions);
+        Set<String> series = new TreeSet<>();
+        days.values().forEach(counts -> series.addAll(counts.keySet()));
+        List<String> legend = new ArrayList<>(series);
         long most = Math.max(1, days.values().stream().mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum()).max().orElse(1));
         int width = 900;
         int height = 180;
         int top = 20;
         int slot = width / DAYS;
-        StringBuilder svg = new StringBuilder("<svg class=\"chart\" id=\"chart\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height + 60).append("\" role=\"img\" aria-label=\"Leads per day\">");
+        StringBuilder svg = new StringBuilder("<svg class=\"chart\" id=\"").append(id).append("\" viewBox=\"0 0 ").append(width).append(' ')
+                .append(height + 130).append("\" role=\"img\" aria-label=\"").append(text(label)).append("\">");
         for (int i = 0; i < DAYS; i++) {
             LocalDate day = first.plusDays(i);
             Map<String, Long> counts = days.getOrDefault(day, Map.of());
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             int x = i * slot + 4;
             svg.append("<g data-day=\"").append(day).append("\" data-count=\"").append(total).append("\"")
-                    .append(day.equals(today) ? " class=\"today\" id=\"chart-today\"" : "").append("><title>").append(day).append(": ")
+                    .append(day.equals(today) ? " class=\"today\" id=\"" + id + "-today\"" : "").append("><title>").append(day).append(": ")
                     .append(total).append(total == 1 ? " lead" : " leads");
-            counts.forEach((action, n) -> svg.append(", ").append(text(action)).append(' ').append(n));
+            counts.forEach((name, n) -> svg.append(", ").append(text(name)).append(' ').append(n));
             svg.append("</title>");
             double y = top + height;
             for (Map.Entry<String, Long> entry : counts.entrySet()) {
@@ -443,8 +662,10 @@ public class DeskController {
                         x + (slot - 8) / 2, y - 4, total));
             }
             if (i % 5 == 4 || day.equals(today)) {
-                svg.append("<text x=\"").append(x + (slot - 8) / 2).append("\" y=\"").append(top + height + 16)
-                        .append("\" text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">")
+                // today's, the last, ends at its bar's right edge: centred it would run past the chart's
+                svg.append("<text x=\"").append(day.equals(today) ? x + slot - 8 : x + (slot - 8) / 2).append("\" y=\"")
+                        .append(top + height + 18).append("\" text-anchor=\"").append(day.equals(today) ? "end" : "middle")
+                        .append("\" font-size=\"10\" fill=\"#555\">")
                         .append(day.equals(today) ? "today" : day.format(DateTimeFormatter.ofPattern("d MMM", java.util.Locale.ENGLISH))).append("</text>");
             }
             svg.append("</g>");
@@ -452,16 +673,22 @@ public class DeskController {
         svg.append("<line x1=\"0\" x2=\"").append(width).append("\" y1=\"").append(top + height).append("\" y2=\"")
                 .append(top + height).append("\" stroke=\"#999\"/>");
         for (int i = 0; i < legend.size(); i++) {
-            int x = 4 + i * 150;
-            svg.append("<rect x=\"").append(x).append("\" y=\"").append(top + height + 30).append("\" width=\"12\" height=\"12\" fill=\"")
-                    .append(COLOURS[i % COLOURS.length]).append("\"/><text x=\"").append(x + 16).append("\" y=\"")
-                    .append(top + height + 40).append("\" font-size=\"12\">").append(text(legend.get(i))).append("</text>");
+            int x = 4 + i % 3 * 300;
+            int line = top + height + 34 + i / 3 * 28;
+            svg.append("<g class=\"series\" data-series=\"").append(text(legend.get(i))).append("\"><rect x=\"").append(x).append("\" y=\"").append(line).append("\" width=\"16\" height=\"16\" fill=\"")
+                    .append(COLOURS[i % COLOURS.length]).append("\"/><text x=\"").append(x + 22).append("\" y=\"")
+                    .append(line + 14).append("\" font-size=\"12\">").append(text(shortened(legend.get(i)))).append("</text></g>");
         }
         if (legend.isEmpty()) {
             svg.append("<text x=\"4\" y=\"").append(top + height + 40).append("\" font-size=\"12\">No leads in the last ")
                     .append(DAYS).append(" days.</text>");
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** A legend's name cut to fit its 300 units; the whole name is in the bar's title. */
+    private static String shortened(String name) {
+        return name.length() <= 34 ? name : name.substring(0, 32) + "…";
     }
 
     private DeadLetterStore.Filter filter(String target, String leadId, String reason) {

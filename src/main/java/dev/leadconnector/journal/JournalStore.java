@@ -32,9 +32,27 @@ public class JournalStore {
     public static final int RECORD_ID_LENGTH = 255;
     public static final int DETAIL_LENGTH = 4000;
     public static final int LEAD_LENGTH = 1_000_000;
+    /**
+     * The offer a lead is filed under ({@link #offerOf}): its id, else its title; as long as the intake
+     * schema's longest offer field ({@code OfferTitle}, 512; an id is at most 256).
+     */
+    public static final int OFFER_LENGTH = 512;
 
-    /** A lead as the journal keeps it. */
-    public record LeadRow(String leadId, Instant receivedAt, String emailHash, String action, String lead) {}
+    /** A lead as the journal keeps it; {@code offer} (null when it names none, or journaled before issue 28) the lead's offer id or title. */
+    public record LeadRow(String leadId, Instant receivedAt, String emailHash, String action, String lead, String offer) {
+        public LeadRow(String leadId, Instant receivedAt, String emailHash, String action, String lead) {
+            this(leadId, receivedAt, emailHash, action, lead, null);
+        }
+    }
+
+    /**
+     * The offer the journal files a lead under: the offer id when the lead has one, else its title; what
+     * {@code leads.targets.<name>.offers} matches either of (compared without case).
+     */
+    public static String offerOf(String offerId, String offerTitle) {
+        String offer = offerId != null && !offerId.isBlank() ? offerId : offerTitle;
+        return offer == null || offer.isBlank() ? null : offer;
+    }
 
     /** One event of a lead's journey; {@code target}, {@code attempt}, {@code recordId}, {@code detail} may be null. */
     public record Event(String leadId, Instant at, String event, String target, Integer attempt, String recordId,
@@ -45,7 +63,7 @@ public class JournalStore {
             (Integer) rs.getObject("attempt"), rs.getString("record_id"), rs.getString("detail"));
     private static final RowMapper<LeadRow> LEAD = (rs, row) -> new LeadRow(rs.getString("lead_id"),
             rs.getTimestamp("received_at").toInstant(), rs.getString("email_hash"), rs.getString("action"),
-            rs.getString("canonical_lead"));
+            rs.getString("canonical_lead"), rs.getString("offer"));
 
     private final JdbcTemplate jdbc;
 
@@ -53,7 +71,8 @@ public class JournalStore {
         this.jdbc = new JdbcTemplate(dataSource);
         SharedSchema.create(jdbc,
                 "CREATE TABLE IF NOT EXISTS " + LEADS + " (lead_id VARCHAR(32) PRIMARY KEY, "
-                        + "received_at TIMESTAMP NOT NULL, email_hash VARCHAR(64), action VARCHAR(" + ACTION_LENGTH + "), canonical_lead VARCHAR(" + LEAD_LENGTH + ") NOT NULL)",
+                        + "received_at TIMESTAMP NOT NULL, email_hash VARCHAR(64), action VARCHAR(" + ACTION_LENGTH + "), canonical_lead VARCHAR(" + LEAD_LENGTH + ") NOT NULL, "
+                        + "offer VARCHAR(" + OFFER_LENGTH + "))",
                 "CREATE INDEX IF NOT EXISTS " + LEADS + "_EMAIL ON " + LEADS + " (email_hash)",
                 // a customer's newest leads read straight off the index: LIMIT stops after the page, no sort of all
                 "CREATE INDEX IF NOT EXISTS " + LEADS + "_EMAIL_TIME ON " + LEADS + " (email_hash, received_at)",
@@ -64,14 +83,25 @@ public class JournalStore {
                 "CREATE INDEX IF NOT EXISTS " + EVENTS + "_LEAD ON " + EVENTS + " (lead_id)",
                 "CREATE TABLE IF NOT EXISTS LEAD_JOURNAL_KEY (id INT PRIMARY KEY, hmac_key VARCHAR(128) NOT NULL)");
         widen(LEADS, "action", ACTION_LENGTH);
+        // issue 28: the desk filters and charts by offer. A table made before gets the column in place (H2 and
+        // PostgreSQL both spell it so; no row is rewritten); its rows keep NULL (no offer on the desk) until
+        // they leave the journal after leads.dedup.window: reading every canonical lead at start-up to fill
+        // them is not worth a slower start
+        SharedSchema.create(jdbc, "ALTER TABLE " + LEADS + " ADD COLUMN IF NOT EXISTS offer VARCHAR(" + OFFER_LENGTH + ")");
         // what the lead desk reads by: the newest leads, the last days' leads, today's events
         SharedSchema.create(jdbc,
-                "CREATE INDEX IF NOT EXISTS " + LEADS + "_TIME ON " + LEADS + " (received_at)",
                 "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME ON " + EVENTS + " (happened_at)",
                 // a lead's events by its id, in order: on PostgreSQL the index above named EVENTS + "_LEAD"
                 // is never made (indexes share their names with tables there, and that one is the LEADS
                 // table's), so every journey read the whole events table
-                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_BY_LEAD ON " + EVENTS + " (lead_id, happened_at)");
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_BY_LEAD ON " + EVENTS + " (lead_id, happened_at)",
+                // the desk's pages: newest first by (received_at, lead_id), the keyset its "older" link carries,
+                // all leads or one offer's
+                "CREATE INDEX IF NOT EXISTS " + LEADS + "_NEWEST ON " + LEADS + " (received_at, lead_id)",
+                "CREATE INDEX IF NOT EXISTS " + LEADS + "_OFFER_NEWEST ON " + LEADS + " (offer, received_at, lead_id)",
+                // the index on received_at alone, made before: the one above serves what it did (the days'
+                // counts), and H2 chose it for the pages, then sorted the leads of equal times
+                "DROP INDEX IF EXISTS " + LEADS + "_TIME");
     }
 
     /**
@@ -96,8 +126,8 @@ public class JournalStore {
     /** Keeps the lead; one already kept (the same lead dispatched again after a crash) stays as it is. */
     public void addLead(LeadRow lead) {
         try {
-            jdbc.update("INSERT INTO " + LEADS + " (lead_id, received_at, email_hash, action, canonical_lead) VALUES (?, ?, ?, ?, ?)",
-                    lead.leadId(), Timestamp.from(lead.receivedAt()), lead.emailHash(), lead.action(), lead.lead());
+            jdbc.update("INSERT INTO " + LEADS + " (lead_id, received_at, email_hash, action, canonical_lead, offer) VALUES (?, ?, ?, ?, ?, ?)",
+                    lead.leadId(), Timestamp.from(lead.receivedAt()), lead.emailHash(), lead.action(), lead.lead(), lead.offer());
         } catch (DuplicateKeyException kept) {
             // received once already
         }
@@ -235,10 +265,165 @@ public class JournalStore {
                 Timestamp.from(since), limit);
     }
 
-    /** A page of the newest leads, newest first, read off the received_at index: {@code limit} after {@code offset}. */
-    public List<LeadRow> newestLeads(int limit, int offset) {
-        return jdbc.query("SELECT * FROM " + LEADS + " ORDER BY received_at DESC, lead_id LIMIT ? OFFSET ?",
-                LEAD, limit, offset);
+    /** How many leads of one offer were received on one day; {@code offer} null for leads filed under none. */
+    public record OfferDayCount(java.time.LocalDate day, String offer, long leads) {}
+
+    /** Leads per day and offer since {@code since}, oldest day first, read off the received_at index; at most {@code limit} rows. */
+    public List<OfferDayCount> leadsPerDayByOffer(Instant since, int limit) {
+        return jdbc.query("SELECT CAST(received_at AS DATE) AS lead_day, offer, COUNT(*) AS lead_count FROM " + LEADS
+                        + " WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), offer ORDER BY lead_day, offer LIMIT ?",
+                (rs, row) -> new OfferDayCount(rs.getDate("lead_day").toLocalDate(), rs.getString("offer"), rs.getLong("lead_count")),
+                Timestamp.from(since), limit);
+    }
+
+    /** Where a page of leads ends: the next page starts after this lead (newest first: older than it). */
+    public record Cursor(Instant receivedAt, String leadId) {}
+
+    /**
+     * What the desk lists: every field may be null (no filter). {@code status} ({@link Journey#DELIVERED},
+     * {@code WAITING}, {@code RETRYING}, {@code PARKED}, {@code NOT_SENT}) at {@code target}, or at any of
+     * {@code targets} when no target is named; {@code target} alone: the leads sent to it, whatever their state.
+     */
+    public record LeadFilter(String offer, String target, String status) {
+        public boolean byJourney() {
+            return target != null || status != null;
+        }
+    }
+
+    /** One page of leads, newest first, and where the next (older) page starts: null when there is none. */
+    public record LeadPage(List<LeadRow> leads, Cursor older) {}
+
+    /**
+     * The most leads one page with a target or status filter looks at: those are told by each lead's events,
+     * not by a column, so the page reads the next {@value} leads (of the offer, when one is named) off the
+     * index and keeps those whose events match; when fewer than a page match, {@code older} is where it
+     * stopped looking, so the next page goes on from there.
+     */
+    public static final int MOST_EXAMINED = 5000;
+
+    private static final String STATE_EVENTS = "'" + String.join("', '", LeadJournal.ATTEMPT, LeadJournal.DELIVERED,
+            LeadJournal.PARKED, LeadJournal.REPLAYED, LeadJournal.BACKFILLED) + "'";
+
+    /**
+     * A page of the leads that match {@code filter}, newest first ({@code received_at, lead_id} descending), older
+     * than {@code before} (null: the newest): keyset paging, so a page deep down costs what the first does and a
+     * lead received meanwhile shifts nothing. Read off the index of (received_at, lead_id), or of (offer,
+     * received_at, lead_id) for one offer; at most {@code limit + 1} rows, or {@link #MOST_EXAMINED} index
+     * entries with a target or status filter (each checked on the events' index by lead).
+     */
+    public LeadPage leads(LeadFilter filter, Cursor before, int limit, java.util.Collection<String> targets) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        if (before != null) {
+            // the first term bounds the index range on both databases; the second steps past equal times
+            where.append(" AND received_at <= ? AND (received_at < ? OR lead_id < ?)");
+            Timestamp at = Timestamp.from(before.receivedAt());
+            args.addAll(List.of(at, at, before.leadId()));
+        }
+        if (filter.offer() != null) {
+            where.append(" AND offer = ?");
+            args.add(filter.offer());
+        }
+        String newest = " ORDER BY received_at DESC, lead_id DESC";
+        if (!filter.byJourney()) {
+            args.add(limit + 1);
+            return page(jdbc.query("SELECT * FROM " + LEADS + where + newest + " LIMIT ?", LEAD, args.toArray()), limit, null);
+        }
+        List<Object> journeyArgs = new java.util.ArrayList<>();
+        String journey = journeyCondition(filter, targets, journeyArgs);
+        List<Object> all = new java.util.ArrayList<>(args);
+        all.add(MOST_EXAMINED);
+        all.addAll(journeyArgs);
+        all.add(limit + 1);
+        List<LeadRow> rows = jdbc.query("SELECT l.* FROM (SELECT lead_id FROM " + LEADS + where + newest + " LIMIT ?) examined JOIN "
+                + LEADS + " l ON l.lead_id = examined.lead_id WHERE (" + journey + ") ORDER BY l.received_at DESC, l.lead_id DESC LIMIT ?",
+                LEAD, all.toArray());
+        if (rows.size() > limit) {
+            return page(rows, limit, null);
+        }
+        // fewer than a page matched: the next page goes on after the last lead looked at, if there are more
+        args.add(MOST_EXAMINED - 1);
+        List<Cursor> last = jdbc.query("SELECT received_at, lead_id FROM " + LEADS + where + newest + " LIMIT 1 OFFSET ?",
+                (rs, row) -> new Cursor(rs.getTimestamp("received_at").toInstant(), rs.getString("lead_id")), args.toArray());
+        return new LeadPage(rows, last.isEmpty() ? null : last.get(0));
+    }
+
+    private static LeadPage page(List<LeadRow> rows, int limit, Cursor otherwise) {
+        if (rows.size() <= limit) {
+            return new LeadPage(rows, otherwise);
+        }
+        LeadRow last = rows.get(limit - 1);
+        return new LeadPage(List.copyOf(rows.subList(0, limit)), new Cursor(last.receivedAt(), last.leadId()));
+    }
+
+    /**
+     * The SQL that tells, from a lead's events ({@code LEADS.lead_id}), whether it is in {@code filter}'s state
+     * at its target (or at any of {@code targets}): the state {@link Journey} tells, from the target's last
+     * event of attempt, delivered, parked, replayed or backfilled; with none, the router's decision
+     * (waiting when it chose the target, not sent when it said why not, in the routed event's JSON).
+     */
+    private static String journeyCondition(LeadFilter filter, java.util.Collection<String> targets, List<Object> args) {
+        List<String> names = filter.target() != null ? List.of(filter.target()) : List.copyOf(targets);
+        if (names.isEmpty()) {
+            return "1 = 0";
+        }
+        List<String> any = new java.util.ArrayList<>();
+        for (String target : names) {
+            any.add(stateCondition(target, filter.status(), args));
+        }
+        return String.join(" OR ", any);
+    }
+
+    private static String stateCondition(String target, String status, List<Object> args) {
+        String breakerOpen = "e.detail LIKE '%\"outcome\":\"" + LeadJournal.BREAKER_OPEN + "\"%'";
+        if (status == null) {
+            return "(" + hasStateEvent(target, args) + " OR " + routed(target, true, args) + ")";
+        }
+        return switch (status) {
+            case Journey.DELIVERED -> last(target, "'" + LeadJournal.DELIVERED + "'", null, args);
+            case Journey.PARKED -> last(target, "'" + LeadJournal.PARKED + "'", null, args);
+            case Journey.RETRYING -> last(target, "'" + LeadJournal.ATTEMPT + "'", "(e.detail IS NULL OR NOT " + breakerOpen + ")", args);
+            case Journey.WAITING -> "(" + last(target, "'" + LeadJournal.REPLAYED + "', '" + LeadJournal.BACKFILLED + "'", null, args)
+                    + " OR " + last(target, "'" + LeadJournal.ATTEMPT + "'", breakerOpen, args)
+                    + " OR (NOT " + hasStateEvent(target, args) + " AND " + routed(target, true, args) + "))";
+            case Journey.NOT_SENT -> "(NOT " + hasStateEvent(target, args) + " AND " + routed(target, false, args) + ")";
+            default -> throw new IllegalArgumentException("no such status: " + status);
+        };
+    }
+
+    /** The target's last state event is one of {@code events} (and meets {@code also}). */
+    private static String last(String target, String events, String also, List<Object> args) {
+        args.add(target);
+        return "EXISTS (SELECT 1 FROM " + EVENTS + " e WHERE e.lead_id = l.lead_id AND e.target = ? AND e.event IN ("
+                + events + ")" + (also == null ? "" : " AND " + also) + " AND NOT EXISTS (SELECT 1 FROM " + EVENTS
+                + " n WHERE n.lead_id = e.lead_id AND n.target = e.target AND n.event IN (" + STATE_EVENTS + ") AND "
+                + "(n.happened_at > e.happened_at OR (n.happened_at = e.happened_at AND n.seq > e.seq))))";
+    }
+
+    private static String hasStateEvent(String target, List<Object> args) {
+        args.add(target);
+        return "EXISTS (SELECT 1 FROM " + EVENTS + " s WHERE s.lead_id = l.lead_id AND s.target = ? AND s.event IN ("
+                + STATE_EVENTS + "))";
+    }
+
+    /**
+     * The router chose the target ({@code "targets":[…"name"…]}: the name followed by a comma or a bracket), or
+     * said why not ({@code "notSent":{"name":"why"}}: followed by a colon). A quote inside a JSON string is
+     * escaped, so no reason's text reads as either.
+     */
+    private static String routed(String target, boolean chosen, List<Object> args) {
+        String name = "%\"" + target.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "\"";
+        String test;
+        if (chosen) {
+            args.add(name + ",%");
+            args.add(name + "]%");
+            test = "(r.detail LIKE ? ESCAPE '!' OR r.detail LIKE ? ESCAPE '!')";
+        } else {
+            args.add(name + ":%");
+            test = "r.detail LIKE ? ESCAPE '!'";
+        }
+        args.add(LeadJournal.ROUTED);
+        return "EXISTS (SELECT 1 FROM " + EVENTS + " r WHERE r.lead_id = l.lead_id AND " + test + " AND r.event = ?)";
     }
 
     /** How many leads (distinct) had each kind of event at each target since {@code since}. */

@@ -85,14 +85,19 @@ public class LeadJournal implements SmartLifecycle {
     /** What stands where a value was cut to fit its column. */
     static final String CUT = "…[cut]";
 
-    /** Dispatch took a new lead (its canonical JSON): kept with its e-mail's hash, and its received event. */
+    /**
+     * Dispatch took a new lead (its canonical JSON): kept with its e-mail's hash and its offer (id, else title:
+     * what the desk filters by), and its received event.
+     */
     public void received(String canonicalLead) {
         JsonNode lead = json(canonicalLead);
         String id = lead.path("id").asText();
         Instant receivedAt = lead.hasNonNull("receivedAt") ? Instant.parse(lead.path("receivedAt").asText()) : clock.instant();
         String email = lead.path("customer").path("email").textValue();
+        String offer = JournalStore.offerOf(lead.path("offer").path("id").textValue(), lead.path("offer").path("title").textValue());
         offer(new LeadRow(id, receivedAt, email == null ? null : emailHash(email),
-                cut(lead.path("action").textValue(), JournalStore.ACTION_LENGTH), fitLead(lead, canonicalLead)));
+                cut(lead.path("action").textValue(), JournalStore.ACTION_LENGTH), fitLead(lead, canonicalLead),
+                cut(offer, JournalStore.OFFER_LENGTH)));
         ObjectNode detail = mapper.createObjectNode();
         for (String field : List.of("source", "action", "stage", "test")) {
             detail.set(field, lead.path(field));

@@ -35,13 +35,16 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The lead desk (/desk on the management port) in a real browser (headless Chromium): a viewer finds
  * a posted lead and where it went, by e-mail too, and today's bar of the chart counts it, with no
  * button to act; an operator replays the lead parked at a CRM that was down, and its journey shows
- * the replay and the delivery. A POST forged without the CSRF token is refused. Screenshots are
+ * the replay and the delivery. A viewer filters by offer and by a target's status and reads the chart by
+ * offer; an operator backfills a target after a confirmation that counts the leads, and a lead's
+ * journey shows it. A POST forged without the CSRF token is refused, a viewer's too. Screenshots are
  * kept in target/ (desk-*.png).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,7 +57,10 @@ class DeskBrowserTest {
     static RunningConnector connector;
     static String lead;
     static String other;
+    /** The other customer's lead again, of another offer (the intake URL's ?offer=): the offer filter's. */
+    static String partnerHub;
     WebDriver browser;
+    static final String PARTNER_HUB = "fabrikam.partner-hub";
 
     @BeforeAll
     static void start() {
@@ -67,10 +73,16 @@ class DeskBrowserTest {
                 "leads.delivery.redelivery-delay=10");
         lead = acceptedId(connector.postLead(Fixtures.lead("azure-marketplace-ins.json")));
         other = acceptedId(connector.postLead(Fixtures.lead("appsource-contact-me-camelcase.json")));
-        Path parked = connector.deadLetters().resolve(lead + "-flaky.json");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(parked));
+        partnerHub = acceptedId(connector.send(HttpRequest.newBuilder(connector.uri("/leads?offer=" + PARTNER_HUB))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.lead("appsource-contact-me-camelcase.json")))));
+        for (String id : List.of(lead, partnerHub)) {
+            Path parked = connector.deadLetters().resolve(id + "-flaky.json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(parked));
+        }
         connector.awaitArchived(lead);
         connector.awaitArchived(other);
+        connector.awaitArchived(partnerHub);
     }
 
     @AfterAll
@@ -97,11 +109,34 @@ class DeskBrowserTest {
         assertThat(row.getText()).contains("Avery Quinn", "Fabrikam", "Contoso Analytics Suite", "INS");
         assertThat(targetState(row, "archive")).contains("delivered");
         assertThat(row.getText()).as("a viewer sees the e-mail masked").contains("***@***").doesNotContain("avery.quinn@");
-        // the chart's bar for today counts today's two leads
-        assertThat(browser.findElement(By.id("chart-today")).getAttribute("data-count")).isEqualTo("2");
-        assertThat(browser.findElement(By.id("today-count")).getText()).isEqualTo("2");
-        assertThat(browser.findElements(By.cssSelector("a.replay, button.danger"))).as("a viewer's action buttons").isEmpty();
+        // the charts' bars for today count today's three leads, by action and by offer (each offer a series)
+        assertThat(browser.findElement(By.id("chart-today")).getAttribute("data-count")).isEqualTo("3");
+        assertThat(browser.findElement(By.id("chart-offer-today")).getAttribute("data-count")).isEqualTo("3");
+        assertThat(browser.findElements(By.cssSelector("#chart-offer g.series")).stream().map(g -> g.getAttribute("data-series")).toList())
+                .containsExactlyInAnyOrder("Contoso Analytics Suite", PARTNER_HUB);
+        assertThat(browser.findElement(By.cssSelector("#chart-offer-today title")).getAttribute("textContent"))
+                .contains("Contoso Analytics Suite 2", PARTNER_HUB + " 1");
+        assertThat(browser.findElement(By.id("today-count")).getText()).isEqualTo("3");
+        assertThat(browser.findElements(By.cssSelector("a.replay, a.backfill, button.danger"))).as("a viewer's action buttons").isEmpty();
         screenshot("desk-viewer.png");
+
+        // the filters: one offer; then the leads parked at the CRM that was down; none delivered there yet
+        new Select(browser.findElement(By.id("offer"))).selectByValue(PARTNER_HUB);
+        browser.findElement(By.id("filters")).submit();
+        wait(Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().contains("offer="));
+        assertThat(listed()).containsExactly(partnerHub);
+        new Select(browser.findElement(By.id("offer"))).selectByIndex(0);
+        new Select(browser.findElement(By.id("target"))).selectByValue("flaky");
+        new Select(browser.findElement(By.id("status"))).selectByValue("parked");
+        browser.findElement(By.id("filters")).submit();
+        wait(Duration.ofSeconds(30)).until(page -> page.getCurrentUrl().contains("status=parked"));
+        assertThat(listed()).contains(partnerHub, lead).allSatisfy(id -> assertThat(targetState(
+                browser.findElement(By.cssSelector("tr.lead[data-lead='" + id + "']")), "flaky")).contains("parked"));
+        screenshot("desk-viewer-filtered.png");
+        browser.get(connector.managementUri("/desk?target=flaky&status=delivered").toString());
+        assertThat(listed()).isEmpty();
+        assertThat(browser.findElement(By.id("leads")).getText()).contains("No leads match");
+        browser.get(connector.managementUri("/desk").toString());
 
         // search by e-mail: only that customer's lead
         WebElement search = browser.findElement(By.id("q"));
@@ -128,13 +163,19 @@ class DeskBrowserTest {
         assertThat(browser.findElements(By.id("confirm"))).isEmpty();
 
         // a viewer's POST is refused, token or not; the lead stays parked
-        assertThat(postFromThePage("leadId=" + lead + "&target=flaky", true)).isEqualTo(403);
+        assertThat(postFromThePage("/desk/replay", "leadId=" + lead + "&target=flaky", true)).isEqualTo(403);
         assertThat(connector.deadLetters().resolve(lead + "-flaky.json")).exists();
+
+        // the backfill's confirmation too counts for a viewer, with no button; a viewer's POST is refused
+        browser.get(connector.managementUri("/desk/backfill?target=flaky").toString());
+        assertThat(browser.findElement(By.id("count")).getText()).contains("This will send", "to flaky");
+        assertThat(browser.findElements(By.id("confirm"))).isEmpty();
+        assertThat(postFromThePage("/desk/backfill", "target=flaky", true)).isEqualTo(403);
     }
 
     @Test
     @Order(2)
-    void anOperatorReplaysTheParkedLeadFromThePageAndItsJourneyShowsIt() throws IOException {
+    void anOperatorReplaysTheParkedLeadThenBackfillsTheTargetFromThePageAndTheJourneysShowIt() throws IOException {
         browser = chromium();
         logIn(ManagementClient.OPERATOR, ManagementClient.OPERATOR_PASSWORD);
         awaitRow(lead, "flaky", "parked");
@@ -143,8 +184,9 @@ class DeskBrowserTest {
         assertThat(browser.findElement(By.cssSelector("tr.lead[data-lead='" + lead + "']")).getText())
                 .as("an operator sees the e-mail").contains("avery.quinn@fabrikam.example");
 
-        // forged: the operator's session, but no CSRF token: refused, nothing replayed
-        assertThat(postFromThePage("leadId=" + lead + "&target=flaky", false)).isEqualTo(403);
+        // forged: the operator's session, but no CSRF token: refused, nothing replayed, nothing backfilled
+        assertThat(postFromThePage("/desk/replay", "leadId=" + lead + "&target=flaky", false)).isEqualTo(403);
+        assertThat(postFromThePage("/desk/backfill", "target=flaky", false)).isEqualTo(403);
         assertThat(connector.deadLetters().resolve(lead + "-flaky.json")).exists();
 
         FlakyTarget.down = false;
@@ -167,6 +209,29 @@ class DeskBrowserTest {
         });
         assertThat(browser.findElements(By.cssSelector("#targets a.replay"))).isEmpty();
         screenshot("desk-operator-replayed.png");
+
+        // the same browser: a backfill of the CRM that was down sends it the leads it has not got (parked, not replayed)
+        browser.get(connector.managementUri("/desk").toString());
+        browser.findElement(By.cssSelector("a.backfill[href='/desk/backfill?target=flaky']")).click();
+        wait(Duration.ofSeconds(30)).until(page -> !page.findElements(By.id("count")).isEmpty());
+        List<String> missing = List.of(other, partnerHub).stream()
+                .filter(id -> Files.exists(connector.deadLetters().resolve(id + "-flaky.json"))).toList();
+        assertThat(missing).contains(partnerHub);
+        assertThat(browser.findElement(By.id("count")).getText())
+                .contains("This will send " + missing.size() + (missing.size() == 1 ? " lead" : " leads") + " to flaky");
+        screenshot("desk-backfill-confirmation.png");
+        browser.findElement(By.id("confirm")).click();
+        wait(Duration.ofSeconds(30)).until(page -> !page.findElements(By.id("backfilled")).isEmpty());
+        assertThat(browser.findElement(By.id("backfilled")).getText()).contains(missing.size() + (missing.size() == 1 ? " lead" : " leads") + " queued");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> FlakyTarget.RECEIVED.containsAll(missing));
+        browser.get(connector.managementUri("/desk/leads/" + partnerHub).toString());
+        wait(Duration.ofSeconds(30)).until(page -> {
+            page.navigate().refresh();
+            String timeline = page.findElement(By.id("timeline")).getText();
+            return timeline.contains("backfilled at flaky") && timeline.contains("delivered at flaky");
+        });
+        screenshot("desk-operator-backfilled.png");
     }
 
     @Test
@@ -183,7 +248,7 @@ class DeskBrowserTest {
         assertThat(anonymous.headers().firstValue("Location").orElseThrow()).endsWith("/login");
         // the JSON the page refreshes itself from
         HttpResponse<String> summary = ManagementClient.viewer(connector).get("/desk/summary");
-        assertThat(RunningConnector.json(summary.body()).path("today").asInt()).isEqualTo(2);
+        assertThat(RunningConnector.json(summary.body()).path("today").asInt()).isEqualTo(3);
     }
 
     /** Waits until the desk lists the lead with this state at this target (the journal writes on its own thread). */
@@ -194,6 +259,11 @@ class DeskBrowserTest {
             return !rows.isEmpty() && targetState(rows.get(0), target).contains(state);
         });
         return browser.findElement(By.cssSelector("tr.lead[data-lead='" + leadId + "']"));
+    }
+
+    /** The leads the page lists, in its order. */
+    private List<String> listed() {
+        return browser.findElements(By.cssSelector("tr.lead")).stream().map(r -> r.getAttribute("data-lead")).toList();
     }
 
     private static String targetState(WebElement row, String target) {
@@ -211,8 +281,8 @@ class DeskBrowserTest {
         wait(Duration.ofSeconds(120)).until(page -> URI.create(page.getCurrentUrl()).getPath().equals("/desk"));
     }
 
-    /** A POST to the replay from the page's session, with the CSRF token (header) or forged without it; its status. */
-    private int postFromThePage(String form, boolean withToken) {
+    /** A POST to the desk from the page's session, with the CSRF token (header) or forged without it; its status. */
+    private int postFromThePage(String path, String form, boolean withToken) {
         Object answer = ((JavascriptExecutor) browser).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
                 const headers = {'Content-Type': 'application/x-www-form-urlencoded'};
@@ -220,9 +290,9 @@ class DeskBrowserTest {
                     const token = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN=')).split('=')[1];
                     headers['X-XSRF-TOKEN'] = decodeURIComponent(token);
                 }
-                fetch('/desk/replay', {method: 'POST', body: arguments[0], headers: headers, redirect: 'manual'})
+                fetch(arguments[2], {method: 'POST', body: arguments[0], headers: headers, redirect: 'manual'})
                     .then(r => done(r.status), e => done(-1));
-                """, form, withToken);
+                """, form, withToken, path);
         return ((Number) answer).intValue();
     }
 

@@ -138,19 +138,7 @@ public class TargetBackfill implements DisposableBean {
      * disabled target, a {@code since} that is no date or in the future, or a backfill of it still running.
      */
     public Map<String, Object> start(String target, String since, String offer) {
-        TargetSettings settings = target == null ? null : targets.get(target);
-        if (settings == null) {
-            throw new Refused(404, "unknown-target", "Unknown target",
-                    "There is no target named '" + safe(target) + "' (leads.targets.<name> and routes/deliver-<name>.camel.yaml).");
-        }
-        if (!settings.enabled()) {
-            throw new Refused(400, "target-disabled", "Target not enabled",
-                    "Target " + target + " is not enabled: set leads.targets." + target + ".enabled=true, restart, then backfill it.");
-        }
-        if (camel.getRoute("deliver-" + target) == null) {
-            throw new Refused(404, "unknown-target", "Unknown target",
-                    "Target " + target + " has no route deliver-" + target + " in routes/.");
-        }
+        TargetSettings settings = settings(target);
         Instant from = since(since, clock.instant());
         String onlyOffer = offer == null || offer.isBlank() ? null : offer.trim();
 
@@ -159,12 +147,9 @@ public class TargetBackfill implements DisposableBean {
                     "A backfill of " + target + " is still sending its leads; ask again once it is done (the log says when).");
         }
         try {
-            Map<String, Integer> skipped = new LinkedHashMap<>();
-            for (String reason : List.of(HAS_IT, NOT_TAKEN, BEFORE_SINCE, OTHER_OFFER, UNREADABLE)) {
-                skipped.put(reason, 0);
-            }
+            Map<String, Integer> skipped = skippedCounts();
             List<String> read = new ArrayList<>();
-            List<Candidate> chosen = choose(target, from, onlyOffer, skipped, read);
+            List<Candidate> chosen = choose(target, from, onlyOffer, skipped, read, Integer.MAX_VALUE);
             chosen.sort(Comparator.comparing(Candidate::receivedAt).thenComparing(Candidate::id));
             int window = Math.max(1, Math.min(maxInFlight, 2 * batchSize(settings)));
             LOG.info("Backfill of {}: {} leads queued (skipped: {}), at most {} in hand at once", target, chosen.size(),
@@ -191,19 +176,60 @@ public class TargetBackfill implements DisposableBean {
         }
     }
 
+    private static Map<String, Integer> skippedCounts() {
+        Map<String, Integer> skipped = new LinkedHashMap<>();
+        for (String reason : List.of(HAS_IT, NOT_TAKEN, BEFORE_SINCE, OTHER_OFFER, UNREADABLE)) {
+            skipped.put(reason, 0);
+        }
+        return skipped;
+    }
+
+    /**
+     * How many leads {@link #start} would queue now, counted the same way and sending nothing: what the lead
+     * desk's confirmation says (issue 28). Counting stops at {@code most} (the caller says "at least"); refused
+     * as {@code start} is, but not for a backfill still running (the count is what is left to send).
+     */
+    public int count(String target, String since, String offer, int most) {
+        settings(target);
+        Instant from = since(since, clock.instant());
+        String onlyOffer = offer == null || offer.isBlank() ? null : offer.trim();
+        return choose(target, from, onlyOffer, skippedCounts(), new ArrayList<>(), most).size();
+    }
+
+    /** The target's settings, when it can be backfilled: known, enabled and with its route. */
+    private TargetSettings settings(String target) {
+        TargetSettings settings = target == null ? null : targets.get(target);
+        if (settings == null) {
+            throw new Refused(404, "unknown-target", "Unknown target",
+                    "There is no target named '" + safe(target) + "' (leads.targets.<name> and routes/deliver-<name>.camel.yaml).");
+        }
+        if (!settings.enabled()) {
+            throw new Refused(400, "target-disabled", "Target not enabled",
+                    "Target " + target + " is not enabled: set leads.targets." + target + ".enabled=true, restart, then backfill it.");
+        }
+        if (camel.getRoute("deliver-" + target) == null) {
+            throw new Refused(404, "unknown-target", "Unknown target",
+                    "Target " + target + " has no route deliver-" + target + " in routes/.");
+        }
+        return settings;
+    }
+
     /** Whether a backfill of this target is still sending. */
     public boolean isRunning(String target) {
         return running.contains(target);
     }
 
     private List<Candidate> choose(String target, Instant from, String offer, Map<String, Integer> skipped,
-                                   List<String> read) {
+                                   List<String> read, int most) {
         List<Candidate> chosen = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         if (Files.isDirectory(archive)) {
             read.add("archive " + archive);
             try (Stream<Path> files = Files.list(archive)) {
                 for (Path file : files.filter(TargetBackfill::isLeadFile).toList()) {
+                    if (chosen.size() >= most) {
+                        return chosen;
+                    }
                     JsonNode lead = readLead(file);
                     if (lead == null) {
                         skipped.merge(UNREADABLE, 1, Integer::sum);
@@ -217,6 +243,9 @@ public class TargetBackfill implements DisposableBean {
         }
         read.add("journal");
         for (String id : journalStore.leadIdsSince(from)) {
+            if (chosen.size() >= most) {
+                return chosen;
+            }
             if (seen.contains(id)) {
                 continue; // archived: considered already
             }
