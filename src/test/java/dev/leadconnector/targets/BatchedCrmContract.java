@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.leadconnector.support.Bursts;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.support.TestLeads;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,11 +42,6 @@ public abstract class BatchedCrmContract {
      */
     public static final int SIZE = 4;
     public static final Duration MAX_WAIT = Duration.ofSeconds(2);
-    /**
-     * How long a "pacer" call stays in flight: longer than max-wait, so leads gather meanwhile, with room for
-     * posting and writing them before it ends (8 s: on a machine loaded far beyond CI, 5 s was not enough).
-     */
-    static final Duration IN_FLIGHT = MAX_WAIT.plusSeconds(6);
 
     /** One request the fake CRM received: a lookup or a write, the e-mails it named, when, what it answered. */
     public record Call(boolean write, List<String> emails, long at, int status) {}
@@ -54,8 +51,11 @@ public abstract class BatchedCrmContract {
         /** Every lookup and write naming an e-mail that contains {@code marker}, oldest first. */
         List<Call> calls(String marker);
 
-        /** Lookups naming this e-mail answer only after {@code delay}: the target has a call in flight meanwhile. */
-        void slowLookup(String email, Duration delay);
+        /**
+         * Lookups naming this e-mail are held (in the fake's {@link HeldCalls}) until the hold is released: the
+         * target has a call in flight meanwhile.
+         */
+        HeldCalls.Hold holdLookup(String email);
 
         /** This e-mail's record is refused in the CRM's own words; returns the dead letter's error. */
         String refuse(String email);
@@ -73,7 +73,16 @@ public abstract class BatchedCrmContract {
         String updatedRecord(String email);
     }
 
+    /** A lead whose lookup the CRM holds in flight until the test releases it. */
+    protected record Pacer(String email, HeldCalls.Hold hold) {
+        public void release() {
+            hold.release();
+        }
+    }
+
     private final String target;
+    /** This test's holds: released after it, whatever became of it, so no call of it stays in flight. */
+    private final List<HeldCalls.Hold> holds = new ArrayList<>();
 
     protected BatchedCrmContract(String target) {
         this.target = target;
@@ -97,6 +106,11 @@ public abstract class BatchedCrmContract {
                 "leads.delivery.max-delay=1s");
     }
 
+    @AfterEach
+    void releaseHeldCalls() {
+        holds.forEach(HeldCalls.Hold::release);
+    }
+
     @Test
     void aLoneLeadAtAnIdleCrmGoesAtOnce() {
         // the connector's first call to the CRM also logs in: not what this test is about (a test before
@@ -118,7 +132,7 @@ public abstract class BatchedCrmContract {
 
     @Test
     void whileACallIsInFlightLeadsGatherIntoBatchesOfBatchSize() {
-        String pacer = inFlight();
+        Pacer pacer = inFlight();
         String marker = unique("full").replace("@contoso.example", "");
         // posted one after the other while the pacer's call is in flight (stopping dispatch would wait for it)
         List<String> ids = IntStream.range(0, 2 * SIZE).mapToObj(i -> RunningConnector.acceptedId(
@@ -129,24 +143,30 @@ public abstract class BatchedCrmContract {
         assertThat(calls.stream().filter(c -> !c.write())).extracting(c -> c.emails().size()).containsExactly(SIZE, SIZE);
         assertThat(calls.stream().filter(Call::write)).extracting(c -> c.emails().size()).containsExactly(SIZE, SIZE);
         assertThat(calls.stream().filter(Call::write).flatMap(c -> c.emails().stream())).hasSize(2 * SIZE).doesNotHaveDuplicates();
-        await().atMost(Duration.ofSeconds(20)).until(() -> writes(pacer).size() == 1);
+        assertThat(pacer.hold().holding()).as("the pacer's call still in flight").isTrue();
+        pacer.release();
+        await().atMost(Duration.ofSeconds(20)).until(() -> writes(pacer.email()).size() == 1);
         assertThat(calls.stream().filter(Call::write)).as("sent while the pacer's call was in flight")
-                .allSatisfy(w -> assertThat(w.at()).isLessThan(writes(pacer).get(0).at()));
+                .allSatisfy(w -> assertThat(w.at()).isLessThan(writes(pacer.email()).get(0).at()));
     }
 
     @Test
     void maxWaitBoundsTheWaitWhileACallIsInFlight() {
-        String pacer = inFlight();
+        Pacer pacer = inFlight();
         String first = unique("wait");
         String second = unique("wait");
         connector().postLead(TestLeads.lead(first, "INS"));
         connector().postLead(TestLeads.lead(second, "INS"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> writes(first).size() == 1 && writes(pacer).size() == 1);
+        // the two gather while the pacer's call is held: they go once max-wait passed, not when it ends
+        await().atMost(Duration.ofSeconds(30)).until(() -> writes(first).size() == 1);
+        assertThat(pacer.hold().holding()).as("the pacer's call still in flight").isTrue();
+        pacer.release();
+        await().atMost(Duration.ofSeconds(20)).until(() -> writes(pacer.email()).size() == 1);
 
         Call gathered = writes(first).get(0);
         assertThat(gathered.emails()).containsExactlyInAnyOrder(first, second);
         assertThat(gathered.at()).as("sent once max-wait passed, while the first call was still in flight")
-                .isLessThan(writes(pacer).get(0).at());
+                .isLessThan(writes(pacer.email()).get(0).at());
     }
 
     @Test
@@ -154,7 +174,17 @@ public abstract class BatchedCrmContract {
         String refused = unique("refused");
         String error = fake().refuse(refused);
         List<String> emails = List.of(unique("mix"), refused, unique("mix"), unique("mix"));
-        List<String> ids = Bursts.burst(connector(), emails.stream().map(e -> TestLeads.lead(e, "INS")).toList());
+        // posted one after the other, not as a burst (Bursts.burst): stopping and starting dispatch cost about
+        // 3 s (its first look at the inbox comes 1 s after the start), by when the test before's batch no longer
+        // kept the target busy, so the first lead went alone and the others waited max-wait. Posted, they come
+        // while the target is still busy and make one batch of SIZE, which goes when full; at an idle target
+        // the first goes alone, as with a burst.
+        List<String> ids = new ArrayList<>();
+        for (String email : emails) {
+            var answer = connector().postLead(TestLeads.lead(email, "INS"));
+            assertThat(answer.statusCode()).isEqualTo(202);
+            ids.add(RunningConnector.acceptedId(answer));
+        }
 
         JsonNode envelope = awaitDeadLetter(ids.get(1));
         assertThat(envelope.path("error").asText()).isEqualTo(error);
@@ -204,13 +234,17 @@ public abstract class BatchedCrmContract {
         assertThat(fake().updatedRecord(email)).isEqualTo("rec-" + email.hashCode());
     }
 
-    /** A lead whose lookup stays in flight for {@link #IN_FLIGHT}, once the CRM has it: returns its e-mail. */
-    protected String inFlight() {
+    /**
+     * A lead whose lookup the CRM holds in flight, once it has it, until the test releases it (or the test
+     * ends): returns the pacer, once the CRM holds its call.
+     */
+    protected Pacer inFlight() {
         String pacer = unique("pacer");
-        fake().slowLookup(pacer, IN_FLIGHT);
+        HeldCalls.Hold hold = fake().holdLookup(pacer);
+        holds.add(hold);
         connector().postLead(TestLeads.lead(pacer, "INS"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> !fake().calls(pacer).isEmpty());
-        return pacer;
+        await().atMost(Duration.ofSeconds(20)).until(() -> hold.holding() && !fake().calls(pacer).isEmpty());
+        return new Pacer(pacer, hold);
     }
 
     private List<Call> writes(String marker) {

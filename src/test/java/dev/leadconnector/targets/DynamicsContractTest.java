@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.DataverseBatch;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.dynamics.HttpParts;
 import java.nio.file.Path;
@@ -46,11 +47,12 @@ class DynamicsContractTest extends BatchedCrmContract {
     static Path dataDir;
     static WireMockServer dataverse;
     static final DataverseBatch batches = new DataverseBatch();
+    static final HeldCalls held = new HeldCalls();
     static RunningConnector connector;
 
     @BeforeAll
     static void start() {
-        dataverse = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(batches));
+        dataverse = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(batches, held));
         dataverse.start();
         dataverse.stubFor(post("/aad/tenant-1/oauth2/v2.0/token").willReturn(okJson(DynamicsTargetTest.token("token-1"))));
         dataverse.stubFor(get(urlPathEqualTo(LEADS)).atPriority(10).willReturn(okJson("{\"value\":[]}")));
@@ -81,9 +83,11 @@ class DynamicsContractTest extends BatchedCrmContract {
             }
 
             @Override
-            public void slowLookup(String email, Duration delay) {
+            public HeldCalls.Hold holdLookup(String email) {
+                HeldCalls.Hold hold = held.hold();
                 dataverse.stubFor(get(urlPathEqualTo(LEADS)).withQueryParam("$filter", containing(email)).atPriority(1)
-                        .willReturn(okJson("{\"value\":[]}").withFixedDelay((int) delay.toMillis())));
+                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(okJson("{\"value\":[]}")));
+                return hold;
             }
 
             @Override

@@ -21,6 +21,7 @@ import dev.leadconnector.support.Bursts;
 import dev.leadconnector.support.FakeHubSpot;
 import dev.leadconnector.support.Fixtures;
 import dev.leadconnector.support.ManagementClient;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.support.TestLeads;
 import java.net.http.HttpResponse;
@@ -58,11 +59,12 @@ class HubSpotContractTest extends BatchedCrmContract {
     static Path dataDir;
     static WireMockServer hubspot;
     static final FakeHubSpot contacts = new FakeHubSpot();
+    static final HeldCalls held = new HeldCalls();
     static RunningConnector connector;
 
     @BeforeAll
     static void start() {
-        hubspot = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(contacts));
+        hubspot = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(contacts, held));
         hubspot.start();
         for (String path : List.of(READ, UPSERT, CREATE)) {
             hubspot.stubFor(post(urlEqualTo(path)).atPriority(10).willReturn(hubspotAnswer()));
@@ -212,9 +214,11 @@ class HubSpotContractTest extends BatchedCrmContract {
             }
 
             @Override
-            public void slowLookup(String email, Duration delay) {
+            public HeldCalls.Hold holdLookup(String email) {
+                HeldCalls.Hold hold = held.hold();
                 hubspot.stubFor(post(urlEqualTo(READ)).withRequestBody(containing(email)).atPriority(1)
-                        .willReturn(hubspotAnswer().withFixedDelay((int) delay.toMillis())));
+                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(hubspotAnswer()));
+                return hold;
             }
 
             @Override

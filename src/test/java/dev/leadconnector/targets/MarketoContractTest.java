@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +45,12 @@ class MarketoContractTest extends BatchedCrmContract {
     @TempDir
     static Path dataDir;
     static WireMockServer marketo;
+    static final HeldCalls held = new HeldCalls();
     static RunningConnector connector;
 
     @BeforeAll
     static void start() {
-        marketo = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        marketo = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(held));
         marketo.start();
         marketo.stubFor(get(urlPathEqualTo("/identity/oauth/token")).willReturn(okJson(
                 "{\"access_token\":\"token-1\",\"token_type\":\"bearer\",\"expires_in\":3599,\"scope\":\"api@example.com\"}")));
@@ -86,9 +88,11 @@ class MarketoContractTest extends BatchedCrmContract {
             }
 
             @Override
-            public void slowLookup(String email, Duration delay) {
+            public HeldCalls.Hold holdLookup(String email) {
+                HeldCalls.Hold hold = held.hold();
                 marketo.stubFor(MarketoTargetTest.lookupStub().withFormParam("filterValues", containing(email)).atPriority(1)
-                        .willReturn(nobody().withFixedDelay((int) delay.toMillis())));
+                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(nobody()));
+                return hold;
             }
 
             @Override

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.BatchedCrmContract;
 import java.nio.file.Path;
@@ -39,11 +40,12 @@ class AcmeContractTest extends BatchedCrmContract {
     @TempDir
     static Path dataDir;
     static WireMockServer acme;
+    static final HeldCalls held = new HeldCalls();
     static RunningConnector connector;
 
     @BeforeAll
     static void start() {
-        acme = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        acme = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(held));
         acme.start();
         acme.stubFor(post(SEARCH).atPriority(10).willReturn(okJson("{\"contacts\":[],\"next\":null}")));
         acme.stubFor(post(BATCH).atPriority(10).willReturn(results()));
@@ -80,9 +82,11 @@ class AcmeContractTest extends BatchedCrmContract {
             }
 
             @Override
-            public void slowLookup(String email, Duration delay) {
+            public HeldCalls.Hold holdLookup(String email) {
+                HeldCalls.Hold hold = held.hold();
                 acme.stubFor(post(SEARCH).withRequestBody(containing(email)).atPriority(1)
-                        .willReturn(okJson("{\"contacts\":[]}").withFixedDelay((int) delay.toMillis())));
+                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(okJson("{\"contacts\":[]}")));
+                return hold;
             }
 
             @Override

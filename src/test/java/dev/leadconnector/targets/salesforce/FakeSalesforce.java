@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.LoggedResponse;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.leadconnector.support.HeldCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -46,12 +47,13 @@ public final class FakeSalesforce implements AutoCloseable {
     public static final String COLLECTIONS = API + "/composite/sobjects";
 
     private final WireMockServer server;
+    private final HeldCalls held = new HeldCalls();
     private final int port;
     private String token = "00DA0000000TOKEN!first";
 
     FakeSalesforce(int port) {
         this.port = port;
-        server = new WireMockServer(options().bindAddress("127.0.0.1").port(port));
+        server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).extensions(held));
     }
 
     /** A fake on a free loopback port, not started yet. */
@@ -202,6 +204,11 @@ public final class FakeSalesforce implements AutoCloseable {
 
     public WireMockServer server() {
         return server;
+    }
+
+    /** Calls its stubs hold in flight until the test releases them. */
+    public HeldCalls held() {
+        return held;
     }
 
     private MappingBuilder authorized(MappingBuilder request) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.BatchedCrmContract;
 import dev.leadconnector.targets.salesforce.FakeSalesforce.Received;
@@ -89,9 +90,12 @@ class SalesforceContractTest extends BatchedCrmContract {
             }
 
             @Override
-            public void slowLookup(String email, Duration delay) {
+            public HeldCalls.Hold holdLookup(String email) {
+                HeldCalls.Hold hold = salesforce.held().hold();
                 salesforce.server().stubFor(salesforce.stub(get(urlPathEqualTo(QUERY))).withQueryParam("q", containing("'" + email + "'"))
-                        .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}").withFixedDelay((int) delay.toMillis())));
+                        .withServeEventListener(HeldCalls.NAME, hold.parameters())
+                        .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
+                return hold;
             }
 
             @Override
