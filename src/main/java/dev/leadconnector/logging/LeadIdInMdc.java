@@ -22,6 +22,23 @@ import org.springframework.stereotype.Component;
  * <p>Only those two keys: Camel's own MDC unit of work sets six before every step and restores
  * eight after it, an eighth of the intake request's time in a profile, for ids (exchange, message,
  * context) that no line here needs.
+ *
+ * <p>Kept rather than Camel 4.17's {@code camel-mdc} (Preview), measured against it (6 Dec 2026, 2 cores
+ * shared with other builds; branch wt-logging-camel-mdc-trial: {@code camel-mdc-starter},
+ * {@code camel.mdc.custom-exchange-headers=leadId}, {@code use-mdc-logging: false}). camel-mdc wraps every
+ * step in an intercept strategy that always puts exchange, message, context and thread ids (and the
+ * correlation id when set) besides the route id and the chosen headers, removes them after the step
+ * instead of restoring what was there, and cannot be told to carry fewer; its {@code camel.routeId} is
+ * the route the exchange started in ({@code lead-dispatch} on the archive's "Lead ... archived" line,
+ * where this one names {@code deliver-archive}), and each JSON line carries five more keys.
+ * <ul>
+ * <li>heap allocated per lead end to end ({@code JAVA_OPTS=-Xmx256m bench/run.sh --allocation --no-build};
+ * at jvm.options' 112 MB heap the run ends in an OutOfMemoryError under this load, with the main branch's
+ * jar as well): this class 274 and 279 KB, camel-mdc 306 and 303 KB (+10%), runs alternated;</li>
+ * <li>CPU per lead ({@code bench/run.sh --intake-only --no-build}, alternated): this class 3.54 ms
+ * (load 22.6), 1.53 ms (load 13.6); camel-mdc 1.81 ms (load 17.0), 1.51 ms (load 15.1): within the noise
+ * of a machine at load 13 to 23.</li>
+ * </ul>
  */
 @Component
 public class LeadIdInMdc implements UnitOfWorkFactory {

@@ -18,7 +18,7 @@ public record LoggingSettings(Boolean maskPersonalData) {
         return !Boolean.FALSE.equals(maskPersonalData);
     }
 
-    /** Bound from the environment: {@link SafeLogLines} runs before any bean exists. */
+    /** Bound from the environment: log lines ({@link SafeLogText}) are written before any bean exists. */
     static LoggingSettings of(Environment environment) {
         return Binder.get(environment).bind("leads.logging", LoggingSettings.class).orElse(new LoggingSettings(null));
     }

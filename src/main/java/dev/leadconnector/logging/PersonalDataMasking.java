@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks e-mail addresses and phone numbers in a text: {@link SafeLogLines} applies it to every log
+ * Masks e-mail addresses and phone numbers in a text: {@link SafeLogText} applies it to every log
  * line, whatever logged it. {@code leads.logging.mask-personal-data=false} turns it off for debugging.
  * Names cannot be recognised in free text: they are kept out of logs by logging lead ids only.
  */
