@@ -126,11 +126,27 @@ public class JournalStore {
     /** Keeps the lead; one already kept (the same lead dispatched again after a crash) stays as it is. */
     public void addLead(LeadRow lead) {
         try {
-            jdbc.update("INSERT INTO " + LEADS + " (lead_id, received_at, email_hash, action, canonical_lead, offer) VALUES (?, ?, ?, ?, ?, ?)",
-                    lead.leadId(), Timestamp.from(lead.receivedAt()), lead.emailHash(), lead.action(), lead.lead(), lead.offer());
+            addLeads(List.of(lead));
         } catch (DuplicateKeyException kept) {
             // received once already
         }
+    }
+
+    /**
+     * Keeps the leads in one batch (one statement, one commit, where a lead at a time cost a commit each).
+     * A lead kept already fails the batch with a {@link DuplicateKeyException}: the caller then keeps them
+     * one by one with {@link #addLead}.
+     */
+    public void addLeads(List<LeadRow> leads) {
+        jdbc.batchUpdate("INSERT INTO " + LEADS + " (lead_id, received_at, email_hash, action, canonical_lead, offer) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", leads, leads.size(), (statement, lead) -> {
+                    statement.setString(1, lead.leadId());
+                    statement.setTimestamp(2, Timestamp.from(lead.receivedAt()));
+                    statement.setString(3, lead.emailHash());
+                    statement.setString(4, lead.action());
+                    statement.setString(5, lead.lead());
+                    statement.setString(6, lead.offer());
+                });
     }
 
     public void addEvents(List<Event> events) {

@@ -286,13 +286,21 @@ public class LeadJournal implements SmartLifecycle {
     }
 
     private void writeAll(List<Object> batch) {
+        List<LeadRow> leads = new ArrayList<>();
         List<Event> events = new ArrayList<>(batch.size());
         for (Object entry : batch) {
             if (entry instanceof LeadRow lead) {
-                store.addLead(lead);
+                leads.add(lead);
             } else {
                 events.add((Event) entry);
             }
+        }
+        if (leads.size() == 1) {
+            store.addLead(leads.get(0));
+        } else if (!leads.isEmpty()) {
+            // a lead kept already (dispatched again after a crash) refuses the batch: writeOneByOne then
+            // keeps each with addLead, which leaves the one kept as it is
+            store.addLeads(leads);
         }
         if (!events.isEmpty()) {
             store.addEvents(events);

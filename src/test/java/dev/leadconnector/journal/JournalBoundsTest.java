@@ -202,6 +202,29 @@ class JournalBoundsTest {
         assertThat(store.lead(good)).isNotNull();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aBatchOfLeadsWithOneKeptAlreadyKeepsTheOthersAndEveryEvent(String kind) {
+        JournalStore store = new JournalStore(fresh(postgres, kind));
+        String again = "%032x".formatted(6);
+        store.addLead(new LeadRow(again, Instant.parse("2026-12-01T00:00:00Z"), null, "INS", "{\"id\":\"" + again + "\"}"));
+        LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
+                Clock.systemUTC());
+        List<String> ids = List.of("%032x".formatted(7), again, "%032x".formatted(8));
+        // queued before the writer starts: one batch of three leads (dispatched again after a crash: the second)
+        for (String id : ids) {
+            journal.received("{\"id\":\"" + id + "\",\"action\":\"INS\",\"receivedAt\":\"2026-12-02T00:00:00Z\"}");
+        }
+        journal.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ids.stream().allMatch(id -> store.events(id, 10).size() == 1));
+        } finally {
+            journal.stop();
+        }
+        assertThat(ids).allSatisfy(id -> assertThat(store.lead(id)).as(id).isNotNull());
+        assertThat(store.lead(again).receivedAt()).as("the row kept first stays as it was").isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+    }
+
     @Test
     void aCutNeverSplitsACharacter() {
         String cut = LeadJournal.cut("a" + "\uD83D\uDE00".repeat(10), 10);
