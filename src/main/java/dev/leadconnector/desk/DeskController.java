@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadconnector.deadletter.DeadLetterStore;
 import dev.leadconnector.journal.JournalStore;
+import dev.leadconnector.journal.JournalStore.DayActionOfferCount;
 import dev.leadconnector.journal.JournalStore.DayCount;
 import dev.leadconnector.journal.JournalStore.LeadFilter;
 import dev.leadconnector.journal.JournalStore.LeadRow;
@@ -53,7 +54,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * keyset page at a time), a lead's journey; the operator also replays what is parked and backfills a
  * target, each after a confirmation that counts. Pages are built here, every lead text through
  * {@link Html#text}; no script or style from anywhere but the jar ({@link #CSP}). Every query is bounded
- * ({@link JournalStore#leads}, {@link JournalStore#leadsPerDay}, {@link JournalStore#leadsPerDayByOffer},
+ * ({@link JournalStore#leads}, {@link JournalStore#leadsPerDay}, {@link JournalStore#leadsPerDayByActionAndOffer},
  * {@link JournalStore#targetEventsSince}, {@link TargetBackfill#count}).
  */
 @Controller
@@ -72,9 +73,13 @@ public class DeskController {
     /** The states a target's status filter offers, as {@link Journey} names them. */
     static final List<String> STATUSES = List.of(Journey.DELIVERED, Journey.WAITING, Journey.RETRYING, Journey.PARKED,
             Journey.NOT_SENT);
-    /** The offers the filter lists (most leads in 30 days first), and the day-and-offer rows read for them a day. */
+    /**
+     * The offers the filter lists (most leads in 30 days first; the rest are "other offers" in the chart), and the
+     * most day, action and offer rows the charts read: {@link #DAYS} days &times; 8 actions &times; those offers, the
+     * other offers and none (a journal of more actions loses its oldest days first).
+     */
     static final int MOST_OFFERS_LISTED = 50;
-    static final int MOST_OFFERS_READ = 200;
+    static final int MOST_DAY_ROWS = DAYS * 8 * (MOST_OFFERS_LISTED + 2);
 
     private final JournalStore store;
     private final LeadsEndpoint leads;
@@ -108,7 +113,12 @@ public class DeskController {
                 blankToNull(status) != null && STATUSES.contains(blankToNull(status)) ? blankToNull(status) : null);
         JournalStore.Cursor cursor = cursor(before);
         StringBuilder body = new StringBuilder();
-        Summary summary = summary();
+        ZoneId zone = ZoneId.systemDefault();
+        LocalDate today = LocalDate.now(zone);
+        Instant since = today.minusDays(DAYS - 1).atStartOfDay(zone).toInstant();
+        // one pass over the 30 days' leads feeds both charts, the offer filter and today's count
+        List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(since, MOST_OFFERS_LISTED, MOST_DAY_ROWS);
+        Summary summary = summary(days.stream().filter(c -> c.day().equals(today)).mapToLong(DayActionOfferCount::leads).sum());
         boolean operator = operator(request);
         body.append("<section class=\"today\"><h2>Today</h2><div class=\"cards\">")
                 .append(card("Leads received", "today", summary.today));
@@ -126,20 +136,16 @@ public class DeskController {
                 .append("</div>"));
         body.append("</div><p class=\"note\">Updates by itself every 30 seconds. Parked: letters in the dead-letter store.</p></section>");
 
-        ZoneId zone = ZoneId.systemDefault();
-        LocalDate today = LocalDate.now(zone);
-        Instant since = today.minusDays(DAYS - 1).atStartOfDay(zone).toInstant();
         Map<LocalDate, Map<String, Long>> byAction = new TreeMap<>();
-        for (DayCount count : store.leadsPerDay(since, DAYS * 64)) {
+        for (DayActionOfferCount count : days) {
             byAction.computeIfAbsent(count.day(), d -> new TreeMap<>())
                     .merge(count.action() == null ? "(none)" : count.action(), count.leads(), Long::sum);
         }
-        List<JournalStore.OfferDayCount> offerCounts = store.leadsPerDayByOffer(since, DAYS * MOST_OFFERS_READ);
-        List<String> offers = offersByLeads(offerCounts);
+        List<String> offers = offersByLeads(days);
         body.append("<section><h2>Leads per day, last ").append(DAYS).append(" days</h2><div class=\"charts\">")
                 .append("<figure><figcaption>by action</figcaption>").append(chart("chart", "Leads per day by action", byAction, today))
                 .append("</figure><figure><figcaption>by offer</figcaption>")
-                .append(chart("chart-offer", "Leads per day by offer", byOffer(offerCounts, offers), today))
+                .append(chart("chart-offer", "Leads per day by offer", byOffer(days, offers), today))
                 .append("</figure></div></section>");
 
         body.append("<section><h2>Leads</h2><form class=\"search\" id=\"filters\" method=\"get\" action=\"/desk\">")
@@ -165,7 +171,13 @@ public class DeskController {
                 shown++;
             }
         }
-        if (shown == 0) {
+        if (rows.stoppedLooking()) {
+            // the filter's bounded look ended before a page matched: say so, not "no more"
+            body.append("<tr class=\"stopped\" id=\"stopped\"><td colspan=\"5\">").append(shown == 0 ? "None of them match: " : "")
+                    .append("looked at the ").append(cursor == null ? "newest " : "next ")
+                    .append(String.format(java.util.Locale.ROOT, "%,d", JournalStore.MOST_EXAMINED))
+                    .append(" leads; older ones: next page.</td></tr>");
+        } else if (shown == 0) {
             body.append("<tr><td colspan=\"5\">No leads").append(filtered ? " match" : "")
                     .append(rows.older() == null ? "" : " here: look at older ones").append(".</td></tr>");
         }
@@ -421,7 +433,12 @@ public class DeskController {
 
     Summary summary() {
         Instant midnight = LocalDate.now(ZoneId.systemDefault()).atStartOfDay(ZoneId.systemDefault()).toInstant();
-        long today = store.leadsPerDay(midnight, 1000).stream().mapToLong(DayCount::leads).sum();
+        return summary(store.leadsPerDay(midnight, 1000).stream().mapToLong(DayCount::leads).sum());
+    }
+
+    /** The summary with today's count already known (the desk reads it with the charts' days). */
+    Summary summary(long today) {
+        Instant midnight = LocalDate.now(ZoneId.systemDefault()).atStartOfDay(ZoneId.systemDefault()).toInstant();
         Map<String, Map<String, Long>> targets = new TreeMap<>();
         routing.targets().forEach((name, settings) -> {
             if (settings.enabled()) {
@@ -544,10 +561,10 @@ public class DeskController {
     }
 
     /** The offers of the last 30 days, most leads first (none: the leads filed under no offer are left out). */
-    private static List<String> offersByLeads(List<JournalStore.OfferDayCount> counts) {
+    private static List<String> offersByLeads(List<DayActionOfferCount> counts) {
         Map<String, Long> total = new LinkedHashMap<>();
         counts.forEach(c -> {
-            if (c.offer() != null) {
+            if (c.offer() != null && !c.otherOffers()) {
                 total.merge(c.offer(), c.leads(), Long::sum);
             }
         });
@@ -564,11 +581,12 @@ public class DeskController {
     }
 
     /** Per day, the leads of the {@code COLOURS.length - 2} offers with most leads, the rest as "other offers" (and "no offer"): a colour each. */
-    private static Map<LocalDate, Map<String, Long>> byOffer(List<JournalStore.OfferDayCount> counts, List<String> offers) {
+    private static Map<LocalDate, Map<String, Long>> byOffer(List<DayActionOfferCount> counts, List<String> offers) {
         Set<String> own = new java.util.HashSet<>(offers.subList(0, Math.min(offers.size(), COLOURS.length - 2)));
         Map<LocalDate, Map<String, Long>> days = new TreeMap<>();
-        for (JournalStore.OfferDayCount count : counts) {
-            String series = count.offer() == null ? "(no offer)" : own.contains(count.offer()) ? count.offer() : "(other offers)";
+        for (DayActionOfferCount count : counts) {
+            String series = count.otherOffers() ? "(other offers)" : count.offer() == null ? "(no offer)"
+                    : own.contains(count.offer()) ? count.offer() : "(other offers)";
             days.computeIfAbsent(count.day(), d -> new TreeMap<>()).merge(series, count.leads(), Long::sum);
         }
         return days;

@@ -281,15 +281,38 @@ public class JournalStore {
                 Timestamp.from(since), limit);
     }
 
-    /** How many leads of one offer were received on one day; {@code offer} null for leads filed under none. */
-    public record OfferDayCount(java.time.LocalDate day, String offer, long leads) {}
+    /**
+     * How many leads of one action and one offer were received on one day: {@code offer} null for leads filed
+     * under none, or (with {@code otherOffers}) for those of the offers beyond the most read, folded together.
+     */
+    public record DayActionOfferCount(java.time.LocalDate day, String action, String offer, boolean otherOffers, long leads) {}
 
-    /** Leads per day and offer since {@code since}, oldest day first, read off the received_at index; at most {@code limit} rows. */
-    public List<OfferDayCount> leadsPerDayByOffer(Instant since, int limit) {
-        return jdbc.query("SELECT CAST(received_at AS DATE) AS lead_day, offer, COUNT(*) AS lead_count FROM " + LEADS
-                        + " WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), offer ORDER BY lead_day, offer LIMIT ?",
-                (rs, row) -> new OfferDayCount(rs.getDate("lead_day").toLocalDate(), rs.getString("offer"), rs.getLong("lead_count")),
-                Timestamp.from(since), limit);
+    /**
+     * Leads per day, action and offer since {@code since}, oldest day first: what both of the desk's 30-day
+     * charts (by action, by offer) and its offer filter read, in one pass over the days' leads (two before:
+     * one per chart). The offers beyond the {@code mostOffers} with most leads over the whole span are folded
+     * into one "other offers" row per day and action, so the rows stay at most days &times; actions &times;
+     * ({@code mostOffers} + 2) however many offers there are, and at most {@code limit}: when cut, the oldest
+     * days go, not today. The range is read off the (received_at, lead_id) index.
+     */
+    public List<DayActionOfferCount> leadsPerDayByActionAndOffer(Instant since, int mostOffers, int limit) {
+        String counted = "SELECT CAST(received_at AS DATE) AS lead_day, action, offer, COUNT(*) AS lead_count FROM " + LEADS
+                + " WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), action, offer";
+        // each offer's total over the span, then its rank (the leads of no offer last: they are never folded)
+        String totalled = "SELECT lead_day, action, offer, lead_count, SUM(lead_count) OVER (PARTITION BY offer) AS offer_total"
+                + " FROM (" + counted + ") counted";
+        String ranked = "SELECT lead_day, action, offer, lead_count, DENSE_RANK() OVER (ORDER BY CASE WHEN offer IS NULL THEN 1 ELSE 0 END,"
+                + " offer_total DESC, offer) AS offer_rank FROM (" + totalled + ") totalled";
+        String folded = "SELECT lead_day, action, CASE WHEN offer_rank <= ? THEN offer END AS shown_offer,"
+                + " CASE WHEN offer IS NOT NULL AND offer_rank > ? THEN 1 ELSE 0 END AS other_offers, lead_count FROM (" + ranked + ") ranked";
+        List<DayActionOfferCount> rows = new java.util.ArrayList<>(jdbc.query("SELECT lead_day, action, shown_offer, other_offers,"
+                        + " SUM(lead_count) AS lead_count FROM (" + folded + ") folded GROUP BY lead_day, action, shown_offer, other_offers"
+                        + " ORDER BY lead_day DESC, action NULLS FIRST, other_offers, shown_offer NULLS FIRST LIMIT ?",
+                (rs, row) -> new DayActionOfferCount(rs.getDate("lead_day").toLocalDate(), rs.getString("action"),
+                        rs.getString("shown_offer"), rs.getInt("other_offers") == 1, rs.getLong("lead_count")),
+                mostOffers, mostOffers, Timestamp.from(since), limit)); // the placeholders in the text's order
+        rows.sort(java.util.Comparator.comparing(DayActionOfferCount::day)); // stable: a day's rows stay in their order
+        return rows;
     }
 
     /** Where a page of leads ends: the next page starts after this lead (newest first: older than it). */
@@ -306,8 +329,16 @@ public class JournalStore {
         }
     }
 
-    /** One page of leads, newest first, and where the next (older) page starts: null when there is none. */
-    public record LeadPage(List<LeadRow> leads, Cursor older) {}
+    /**
+     * One page of leads, newest first, and where the next (older) page starts: null when there is none.
+     * {@code stoppedLooking}: fewer than a page matched a target or status filter among the {@link #MOST_EXAMINED}
+     * leads looked at, and there are older ones: the page is not the end, {@code older} goes on from there.
+     */
+    public record LeadPage(List<LeadRow> leads, Cursor older, boolean stoppedLooking) {
+        public LeadPage(List<LeadRow> leads, Cursor older) {
+            this(leads, older, false);
+        }
+    }
 
     /**
      * The most leads one page with a target or status filter looks at: those are told by each lead's events,
@@ -361,7 +392,7 @@ public class JournalStore {
         args.add(MOST_EXAMINED - 1);
         List<Cursor> last = jdbc.query("SELECT received_at, lead_id FROM " + LEADS + where + newest + " LIMIT 1 OFFSET ?",
                 (rs, row) -> new Cursor(rs.getTimestamp("received_at").toInstant(), rs.getString("lead_id")), args.toArray());
-        return new LeadPage(rows, last.isEmpty() ? null : last.get(0));
+        return new LeadPage(rows, last.isEmpty() ? null : last.get(0), !last.isEmpty());
     }
 
     private static LeadPage page(List<LeadRow> rows, int limit, Cursor otherwise) {
