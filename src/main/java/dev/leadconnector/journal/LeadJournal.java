@@ -48,9 +48,10 @@ public class LeadJournal implements SmartLifecycle {
      */
     static final int CAPACITY = 2_000;
     /**
-     * How long a full queue holds dispatch back before the entry is dropped: while the writer catches up,
-     * dispatch waits and the leads wait in the durable inbox; a database that takes no writes at all
-     * costs entries, not dispatch.
+     * How long a full queue holds back whoever journals (dispatch taking a lead, a delivery's completion, a
+     * retry, a replay) before the entry is dropped: while the writer catches up, they wait and the leads
+     * wait in the durable inbox or in flight; a writer that takes nothing for this long (a database that
+     * takes no writes) costs entries instead. Once the journal is stopped nobody waits.
      */
     static final Duration FULL_WAIT = Duration.ofSeconds(5);
     private static final int BATCH = 500;
@@ -221,7 +222,7 @@ public class LeadJournal implements SmartLifecycle {
 
     private void offer(Object entry) {
         try {
-            if (queue.offer(entry, FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (writer == null ? queue.offer(entry) : queue.offer(entry, FULL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
         } catch (InterruptedException stopping) {
