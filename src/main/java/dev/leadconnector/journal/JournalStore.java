@@ -204,6 +204,19 @@ public class JournalStore {
     }
 
     /**
+     * The ids of at most {@code limit} leads received at or after {@code since} (null: any), newest first
+     * ({@code received_at, lead_id} descending), read off the index of (received_at, lead_id) with a
+     * {@code LIMIT}: what a backfill's count looks at (issue 28), never the whole journal.
+     */
+    public List<String> newestLeadIds(Instant since, int limit) {
+        return since == null
+                ? jdbc.queryForList("SELECT lead_id FROM " + LEADS + " ORDER BY received_at DESC, lead_id DESC LIMIT ?",
+                String.class, limit)
+                : jdbc.queryForList("SELECT lead_id FROM " + LEADS + " WHERE received_at >= ? ORDER BY received_at DESC,"
+                + " lead_id DESC LIMIT ?", String.class, Timestamp.from(since), limit);
+    }
+
+    /**
      * Every lead id the journal keeps for the customer with this e-mail hash (an erasure needs them all,
      * not a page): ids only, read off the e-mail index.
      */
