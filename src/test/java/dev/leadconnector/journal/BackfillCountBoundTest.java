@@ -156,4 +156,33 @@ class BackfillCountBoundTest {
         assertThat(all.examined()).isEqualTo(210);
         assertThat(all.stopped()).isFalse();
     }
+
+    @Test
+    void theBackfillReadsTheJournalsIdsInKeysetPagesEachOnceOldestFirstEvenAcrossEqualTimes() {
+        Counting counting = new Counting(JournalBoundsTest.fresh(null, "h2"));
+        JournalStore store = new JournalStore(counting.dataSource());
+        Instant start = Instant.parse("2026-11-01T00:00:00Z");
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) { // three leads per second: pages end between equal times
+            String id = "%032x".formatted(i);
+            store.addLead(new LeadRow(id, start.plusSeconds(i / 3), null, "INS", lead(id, start.plusSeconds(i / 3))));
+            if (i / 3 >= 10) {
+                expected.add(id);
+            }
+        }
+        counting.reset();
+        java.util.List<String> read = new java.util.ArrayList<>();
+        JournalStore.Cursor after = null;
+        java.util.List<JournalStore.Cursor> page;
+        do {
+            page = store.leadIdsSince(start.plusSeconds(10), after, 7);
+            for (JournalStore.Cursor next : page) {
+                read.add(next.leadId());
+                after = next;
+            }
+        } while (page.size() == 7);
+        assertThat(read).containsExactlyElementsOf(expected);
+        assertThat(counting.statements).allSatisfy(sql -> assertThat(sql).contains("LIMIT ?"));
+        assertThat(counting.rowsRead.get()).isEqualTo(expected.size());
+    }
 }

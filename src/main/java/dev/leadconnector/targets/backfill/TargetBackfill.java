@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -56,6 +55,11 @@ import org.springframework.stereotype.Component;
  * backfill, a lead the router sent meanwhile), and its batching, breaker, retries, dead letter, metrics and
  * journal apply. Paced like a burst: at most two of the target's batches in hand at once. One backfill per
  * target at a time.
+ *
+ * <p>Choosing is done on the caller's thread (the POST waits for it, to answer how many were queued): it reads
+ * every archived and journaled lead, one at a time (the archive folder an entry at a time, the journal's ids in
+ * keyset pages of {@value #JOURNAL_PAGE}: issue 28), so its time grows with the archive and the journal, while
+ * what it holds is the leads chosen. {@link #count}, for the desk's confirmation, is bounded instead.
  */
 @Component
 public class TargetBackfill implements DisposableBean {
@@ -68,6 +72,8 @@ public class TargetBackfill implements DisposableBean {
     static final String TARGET = "backfillTarget";
     /** A target without a batch size of its own: this many leads per batch when pacing. */
     static final int DEFAULT_BATCH = 100;
+    /** The journal's lead ids a backfill reads in one statement (keyset pages, oldest first). */
+    static final int JOURNAL_PAGE = 1000;
 
     /** Why leads were not queued, as the answer counts them. */
     static final String HAS_IT = "already-there";
@@ -281,8 +287,9 @@ public class TargetBackfill implements DisposableBean {
         Set<String> seen = new HashSet<>();
         if (Files.isDirectory(archive)) {
             read.add("archive " + archive);
-            try (Stream<Path> files = Files.list(archive)) {
-                for (Path file : files.filter(TargetBackfill::isLeadFile).toList()) {
+            // read an entry at a time: the folder is never listed whole into memory (issue 28)
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(archive, TargetBackfill::isLeadFile)) {
+                for (Path file : files) {
                     JsonNode lead = readLead(file);
                     if (lead == null) {
                         skipped.merge(UNREADABLE, 1, Integer::sum);
@@ -295,19 +302,30 @@ public class TargetBackfill implements DisposableBean {
             }
         }
         read.add("journal");
-        for (String id : journalStore.leadIdsSince(from)) {
-            if (seen.contains(id)) {
-                continue; // archived: considered already
+        JournalStore.Cursor after = null;
+        List<JournalStore.Cursor> page;
+        do {
+            page = journalStore.leadIdsSince(from, after, JOURNAL_PAGE);
+            for (JournalStore.Cursor next : page) {
+                after = next;
+                considerJournaled(target, from, offer, next.leadId(), seen, chosen, skipped);
             }
-            JournalStore.LeadRow row = journalStore.lead(id);
-            JsonNode lead = row == null ? null : parse(row.lead());
-            if (lead == null) {
-                skipped.merge(UNREADABLE, 1, Integer::sum);
-                continue;
-            }
-            consider(target, from, offer, lead, null, seen, chosen, skipped);
-        }
+        } while (page.size() == JOURNAL_PAGE);
         return chosen;
+    }
+
+    private void considerJournaled(String target, Instant from, String offer, String id, Set<String> seen,
+                                   List<Candidate> chosen, Map<String, Integer> skipped) {
+        if (seen.contains(id)) {
+            return; // archived: considered already
+        }
+        JournalStore.LeadRow row = journalStore.lead(id);
+        JsonNode lead = row == null ? null : parse(row.lead());
+        if (lead == null) {
+            skipped.merge(UNREADABLE, 1, Integer::sum);
+            return;
+        }
+        consider(target, from, offer, lead, null, seen, chosen, skipped);
     }
 
     private void consider(String target, Instant from, String offer, JsonNode lead, Path file, Set<String> seen,
