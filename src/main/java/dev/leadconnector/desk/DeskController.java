@@ -330,7 +330,9 @@ public class DeskController {
     /**
      * The confirmation of a backfill (a target connected later gets the archived and journaled leads it takes and
      * has not got: {@link TargetBackfill}): how many leads it will send, counted the way the backfill chooses them
-     * (up to {@value #MOST_LETTERS_COUNTED}); only an operator gets the button.
+     * (up to {@value #MOST_LETTERS_COUNTED}, among at most {@link JournalStore#MOST_EXAMINED} leads looked at:
+     * {@link TargetBackfill#count}); only an operator gets the count and the button, a viewer the same page without
+     * either (counting reads thousands of rows; a viewer could not use it).
      */
     @GetMapping("/desk/backfill")
     public ResponseEntity<String> confirmBackfill(HttpServletRequest request, @RequestParam(required = false) String target,
@@ -340,24 +342,35 @@ public class DeskController {
             return notFound(request, "Backfill which target? Name one of: " + String.join(", ", routing.targets().keySet()) + ".");
         }
         String name = blankToNull(target);
-        int count;
+        if (!operator(request)) {
+            // a viewer gets no button, so no count either: counting reads up to MOST_EXAMINED leads (issue 28)
+            StringBuilder body = new StringBuilder("<section class=\"confirm\"><h2>Backfill ").append(text(name))
+                    .append("</h2><p id=\"count\">A backfill sends <b>").append(text(name))
+                    .append("</b> the archived and journaled leads it takes today that it has not got.</p>")
+                    .append("<p>Only an operator may backfill, and see how many leads it would send.</p></section>");
+            return page(request, "Backfill " + name, body.toString());
+        }
+        TargetBackfill.Count count;
         try {
-            count = backfill.count(name, blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH), MOST_LETTERS_COUNTED);
+            count = backfill.count(name, blankToNull(since), bounded(offer, JournalStore.OFFER_LENGTH), MOST_LETTERS_COUNTED,
+                    JournalStore.MOST_EXAMINED);
         } catch (TargetBackfill.Refused refused) {
             return refused(request, refused);
         }
-        String many = (count >= MOST_LETTERS_COUNTED ? "at least " : "") + count + (count == 1 ? " lead" : " leads");
+        String many = (count.stopped() ? "at least " : "") + count.leads() + (count.leads() == 1 ? " lead" : " leads");
         StringBuilder body = new StringBuilder("<section class=\"confirm\"><h2>Backfill ").append(text(name))
-                .append("</h2><p id=\"count\">This will send <strong>").append(text(many)).append("</strong> to <b>")
+                .append("</h2><p id=\"count\">This will send <strong>").append(text(many)).append("</strong>")
+                .append(count.stopped() && count.examined() >= JournalStore.MOST_EXAMINED
+                        ? " (of the newest " + String.format(java.util.Locale.ROOT, "%,d", count.examined())
+                        + " leads looked at: the count stops there, the backfill does not)" : "")
+                .append(" to <b>")
                 .append(text(name)).append("</b>: the archived and journaled leads it takes today")
                 .append(blankToNull(since) == null ? "" : ", received since " + text(since.trim()))
                 .append(blankToNull(offer) == null ? "" : ", of offer &ldquo;" + text(offer.trim()) + "&rdquo;")
                 .append(", that it has not got. Each goes through its own route (its batching, retries and dead letters); ")
                 .append("its journey then shows <i>backfilled</i>.</p>");
-        if (count == 0) {
+        if (count.leads() == 0 && !count.stopped()) {
             body.append("<p>Nothing to send.</p>");
-        } else if (!operator(request)) {
-            body.append("<p>Only an operator may backfill.</p>");
         } else {
             body.append("<form method=\"post\" action=\"/desk/backfill\">").append(csrf(request))
                     .append(hidden("target", name)).append(hidden("since", since)).append(hidden("offer", offer))

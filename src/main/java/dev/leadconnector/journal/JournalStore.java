@@ -193,14 +193,40 @@ public class JournalStore {
     }
 
     /**
-     * The ids of the leads kept that were received at or after {@code since} (null: every lead kept), oldest
-     * first: what a backfill reads besides the archive (the journal is shared by every instance).
+     * A page of the ids of the leads kept that were received at or after {@code since} (null: every lead kept),
+     * oldest first ({@code received_at, lead_id} ascending), after {@code after} (null: from the oldest): at most
+     * {@code limit}, keyset paging off the index of (received_at, lead_id). What a backfill reads besides the
+     * archive (the journal is shared by every instance), a page at a time, so the ids of the whole journal are
+     * never in one list (issue 28).
      */
-    public List<String> leadIdsSince(Instant since) {
+    public List<Cursor> leadIdsSince(Instant since, Cursor after, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        if (since != null) {
+            where.append(" AND received_at >= ?");
+            args.add(Timestamp.from(since));
+        }
+        if (after != null) {
+            where.append(" AND received_at >= ? AND (received_at > ? OR lead_id > ?)");
+            Timestamp at = Timestamp.from(after.receivedAt());
+            args.addAll(List.of(at, at, after.leadId()));
+        }
+        args.add(limit);
+        return jdbc.query("SELECT received_at, lead_id FROM " + LEADS + where + " ORDER BY received_at, lead_id LIMIT ?",
+                (rs, row) -> new Cursor(rs.getTimestamp("received_at").toInstant(), rs.getString("lead_id")), args.toArray());
+    }
+
+    /**
+     * The ids of at most {@code limit} leads received at or after {@code since} (null: any), newest first
+     * ({@code received_at, lead_id} descending), read off the index of (received_at, lead_id) with a
+     * {@code LIMIT}: what a backfill's count looks at (issue 28), never the whole journal.
+     */
+    public List<String> newestLeadIds(Instant since, int limit) {
         return since == null
-                ? jdbc.queryForList("SELECT lead_id FROM " + LEADS + " ORDER BY received_at", String.class)
-                : jdbc.queryForList("SELECT lead_id FROM " + LEADS + " WHERE received_at >= ? ORDER BY received_at",
-                String.class, Timestamp.from(since));
+                ? jdbc.queryForList("SELECT lead_id FROM " + LEADS + " ORDER BY received_at DESC, lead_id DESC LIMIT ?",
+                String.class, limit)
+                : jdbc.queryForList("SELECT lead_id FROM " + LEADS + " WHERE received_at >= ? ORDER BY received_at DESC,"
+                + " lead_id DESC LIMIT ?", String.class, Timestamp.from(since), limit);
     }
 
     /**

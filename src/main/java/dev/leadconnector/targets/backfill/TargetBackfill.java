@@ -12,6 +12,7 @@ import dev.leadconnector.targets.LeadTargets;
 import dev.leadconnector.targets.RoutingSettings;
 import dev.leadconnector.targets.TargetSettings;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -55,6 +55,11 @@ import org.springframework.stereotype.Component;
  * backfill, a lead the router sent meanwhile), and its batching, breaker, retries, dead letter, metrics and
  * journal apply. Paced like a burst: at most two of the target's batches in hand at once. One backfill per
  * target at a time.
+ *
+ * <p>Choosing is done on the caller's thread (the POST waits for it, to answer how many were queued): it reads
+ * every archived and journaled lead, one at a time (the archive folder an entry at a time, the journal's ids in
+ * keyset pages of {@value #JOURNAL_PAGE}: issue 28), so its time grows with the archive and the journal, while
+ * what it holds is the leads chosen. {@link #count}, for the desk's confirmation, is bounded instead.
  */
 @Component
 public class TargetBackfill implements DisposableBean {
@@ -67,6 +72,8 @@ public class TargetBackfill implements DisposableBean {
     static final String TARGET = "backfillTarget";
     /** A target without a batch size of its own: this many leads per batch when pacing. */
     static final int DEFAULT_BATCH = 100;
+    /** The journal's lead ids a backfill reads in one statement (keyset pages, oldest first). */
+    static final int JOURNAL_PAGE = 1000;
 
     /** Why leads were not queued, as the answer counts them. */
     static final String HAS_IT = "already-there";
@@ -149,7 +156,7 @@ public class TargetBackfill implements DisposableBean {
         try {
             Map<String, Integer> skipped = skippedCounts();
             List<String> read = new ArrayList<>();
-            List<Candidate> chosen = choose(target, from, onlyOffer, skipped, read, Integer.MAX_VALUE);
+            List<Candidate> chosen = choose(target, from, onlyOffer, skipped, read);
             chosen.sort(Comparator.comparing(Candidate::receivedAt).thenComparing(Candidate::id));
             int window = Math.max(1, Math.min(maxInFlight, 2 * batchSize(settings)));
             LOG.info("Backfill of {}: {} leads queued (skipped: {}), at most {} in hand at once", target, chosen.size(),
@@ -185,15 +192,70 @@ public class TargetBackfill implements DisposableBean {
     }
 
     /**
-     * How many leads {@link #start} would queue now, counted the same way and sending nothing: what the lead
-     * desk's confirmation says (issue 28). Counting stops at {@code most} (the caller says "at least"); refused
-     * as {@code start} is, but not for a backfill still running (the count is what is left to send).
+     * What {@link #count} found: {@code leads} the backfill would send among the {@code examined} leads it looked
+     * at; {@code stopped}: it stopped looking before the end (at the caller's {@code most} leads, or at
+     * {@code examine} leads looked at), so the backfill may send more.
      */
-    public int count(String target, String since, String offer, int most) {
+    public record Count(int leads, int examined, boolean stopped) {}
+
+    /**
+     * How many leads {@link #start} would queue now, counted the same way and sending nothing: what the lead
+     * desk's confirmation says (issue 28). Bounded, for a page anyone logged in may ask for: it looks at the
+     * journal's newest {@code examine} leads (received since {@code since}; one statement with a {@code LIMIT},
+     * newest first off the index), then, if it has not looked at {@code examine} leads yet, at the archive's
+     * files (not listed whole: read one entry at a time, each counted as a lead looked at, an archived lead
+     * the journal has skipped by its name); it stops at {@code examine} leads looked at or {@code most} chosen,
+     * and says so ({@link Count#stopped}: the caller says "at least"). Refused as {@code start} is, but not for
+     * a backfill still running (the count is what is left to send).
+     */
+    public Count count(String target, String since, String offer, int most, int examine) {
         settings(target);
         Instant from = since(since, clock.instant());
         String onlyOffer = offer == null || offer.isBlank() ? null : offer.trim();
-        return choose(target, from, onlyOffer, skippedCounts(), new ArrayList<>(), most).size();
+        Map<String, Integer> skipped = skippedCounts();
+        List<Candidate> chosen = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int examined = 0;
+        List<String> ids = journalStore.newestLeadIds(from, examine + 1);
+        for (String id : ids) {
+            if (examined >= examine || chosen.size() >= most) {
+                return new Count(chosen.size(), examined, true);
+            }
+            examined++;
+            JournalStore.LeadRow row = journalStore.lead(id);
+            JsonNode lead = row == null ? null : parse(row.lead());
+            if (lead == null) {
+                skipped.merge(UNREADABLE, 1, Integer::sum);
+                continue;
+            }
+            consider(target, from, onlyOffer, lead, null, seen, chosen, skipped);
+        }
+        if (Files.isDirectory(archive)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(archive)) {
+                for (Path file : files) {
+                    if (examined >= examine || chosen.size() >= most) {
+                        return new Count(chosen.size(), examined, true);
+                    }
+                    examined++; // every entry, lead file or not: the listing itself is bounded
+                    if (!isLeadFile(file)) {
+                        continue;
+                    }
+                    String name = file.getFileName().toString();
+                    if (seen.contains(name.substring(0, name.length() - ".json".length()))) {
+                        continue; // journaled: considered already (deliver-archive names the file <lead id>.json)
+                    }
+                    JsonNode lead = readLead(file);
+                    if (lead == null) {
+                        skipped.merge(UNREADABLE, 1, Integer::sum);
+                        continue;
+                    }
+                    consider(target, from, onlyOffer, lead, file, seen, chosen, skipped);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot read the archive " + archive + ": " + e.getMessage(), e);
+            }
+        }
+        return new Count(chosen.size(), examined, chosen.size() >= most);
     }
 
     /** The target's settings, when it can be backfilled: known, enabled and with its route. */
@@ -220,16 +282,14 @@ public class TargetBackfill implements DisposableBean {
     }
 
     private List<Candidate> choose(String target, Instant from, String offer, Map<String, Integer> skipped,
-                                   List<String> read, int most) {
+                                   List<String> read) {
         List<Candidate> chosen = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         if (Files.isDirectory(archive)) {
             read.add("archive " + archive);
-            try (Stream<Path> files = Files.list(archive)) {
-                for (Path file : files.filter(TargetBackfill::isLeadFile).toList()) {
-                    if (chosen.size() >= most) {
-                        return chosen;
-                    }
+            // read an entry at a time: the folder is never listed whole into memory (issue 28)
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(archive, TargetBackfill::isLeadFile)) {
+                for (Path file : files) {
                     JsonNode lead = readLead(file);
                     if (lead == null) {
                         skipped.merge(UNREADABLE, 1, Integer::sum);
@@ -242,22 +302,30 @@ public class TargetBackfill implements DisposableBean {
             }
         }
         read.add("journal");
-        for (String id : journalStore.leadIdsSince(from)) {
-            if (chosen.size() >= most) {
-                return chosen;
+        JournalStore.Cursor after = null;
+        List<JournalStore.Cursor> page;
+        do {
+            page = journalStore.leadIdsSince(from, after, JOURNAL_PAGE);
+            for (JournalStore.Cursor next : page) {
+                after = next;
+                considerJournaled(target, from, offer, next.leadId(), seen, chosen, skipped);
             }
-            if (seen.contains(id)) {
-                continue; // archived: considered already
-            }
-            JournalStore.LeadRow row = journalStore.lead(id);
-            JsonNode lead = row == null ? null : parse(row.lead());
-            if (lead == null) {
-                skipped.merge(UNREADABLE, 1, Integer::sum);
-                continue;
-            }
-            consider(target, from, offer, lead, null, seen, chosen, skipped);
-        }
+        } while (page.size() == JOURNAL_PAGE);
         return chosen;
+    }
+
+    private void considerJournaled(String target, Instant from, String offer, String id, Set<String> seen,
+                                   List<Candidate> chosen, Map<String, Integer> skipped) {
+        if (seen.contains(id)) {
+            return; // archived: considered already
+        }
+        JournalStore.LeadRow row = journalStore.lead(id);
+        JsonNode lead = row == null ? null : parse(row.lead());
+        if (lead == null) {
+            skipped.merge(UNREADABLE, 1, Integer::sum);
+            return;
+        }
+        consider(target, from, offer, lead, null, seen, chosen, skipped);
     }
 
     private void consider(String target, Instant from, String offer, JsonNode lead, Path file, Set<String> seen,
