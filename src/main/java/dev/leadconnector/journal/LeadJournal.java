@@ -296,9 +296,7 @@ public class LeadJournal implements SmartLifecycle {
                 events.add((Event) entry);
             }
         }
-        if (leads.size() == 1) {
-            store.addLead(leads.get(0));
-        } else if (!leads.isEmpty()) {
+        if (!leads.isEmpty()) {
             // a lead kept already (dispatched again after a crash) refuses the batch: writeOneByOne then
             // keeps each with addLead, which leaves the one kept as it is
             store.addLeads(leads);
