@@ -150,11 +150,24 @@ class ScaleOutTest {
                 double postedIn = seconds(started);
 
                 Path archive = dir.resolve("archive");
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        inbox.getProperties().getApproximateMessagesCount() == 0
-                                && archivedIds(archive).containsAll(acceptedIds)
-                                && webhook.leadIds().containsAll(acceptedIds)
-                                && salesforceEmails(salesforce).size() >= acceptedIds.size());
+                try {
+                    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+                            inbox.getProperties().getApproximateMessagesCount() == 0
+                                    && archivedIds(archive).containsAll(acceptedIds)
+                                    && webhook.leadIds().containsAll(acceptedIds)
+                                    && salesforceEmails(salesforce).size() >= acceptedIds.size());
+                } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+                    // what was left and what the survivor said: a CI's clone, and its logs, are gone after the run
+                    Set<String> notArchived = new HashSet<>(acceptedIds);
+                    notArchived.removeAll(archivedIds(archive));
+                    Set<String> notAtWebhook = new HashSet<>(acceptedIds);
+                    notAtWebhook.removeAll(webhook.leadIds());
+                    throw new AssertionError(String.format("not delivered within 120 s: %d messages still in the queue,"
+                                    + " %d of %d accepted leads not archived, %d not at the HTTPS endpoint, %d of them in"
+                                    + " Salesforce; the last lines of a's log:%n%s",
+                            inbox.getProperties().getApproximateMessagesCount(), notArchived.size(), acceptedIds.size(),
+                            notAtWebhook.size(), salesforceEmails(salesforce).size(), lastLines(a.log(), 80)), stuck);
+                }
                 double deliveredIn = seconds(started);
 
                 Map<String, Long> writes = count(ARCHIVED, a.log() + b.log());
@@ -266,6 +279,11 @@ class ScaleOutTest {
             ids.add(matcher.group(1));
         }
         return ids.stream().collect(Collectors.groupingBy(Function.identity(), LinkedHashMap::new, Collectors.counting()));
+    }
+
+    private static String lastLines(String log, int count) {
+        List<String> lines = log.lines().toList();
+        return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - count), lines.size()));
     }
 
     private static double seconds(long since) {
