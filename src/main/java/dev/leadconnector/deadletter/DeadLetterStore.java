@@ -9,6 +9,7 @@ import dev.leadconnector.security.SecretValues;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -108,6 +111,36 @@ public class DeadLetterStore {
         }
         boolean more = last != null && !last.equals(names.get(names.size() - 1));
         return new Page(page, more ? last : null);
+    }
+
+    /**
+     * How many letters are parked per target ({@code router} for the router's), told from the file names
+     * alone ({@code <lead id>-<target>.json}: no letter is read). At most {@code most} names are looked at:
+     * beyond that the counts are a floor.
+     */
+    public Map<String, Long> parkedPerTarget(int most) {
+        Map<String, Long> perTarget = new TreeMap<>();
+        if (!Files.isDirectory(directory)) {
+            return perTarget;
+        }
+        int looked = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".json") || name.startsWith(".")) {
+                    continue; // a letter being written, or the replayed folder
+                }
+                if (looked++ == most) {
+                    return perTarget;
+                }
+                Matcher parts = NAME.matcher(name);
+                // a poison message's letter (its id no lead id) is always the router's
+                perTarget.merge(parts.matches() ? parts.group(2) : "router", 1L, Long::sum);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return perTarget;
     }
 
     /** Re-drives every letter matching {@code filter}, each file read when its turn comes. */

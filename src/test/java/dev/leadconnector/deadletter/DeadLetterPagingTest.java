@@ -1,6 +1,7 @@
 package dev.leadconnector.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Processor;
@@ -157,6 +159,19 @@ class DeadLetterPagingTest {
         Files.delete(directory.resolve(names.get(49)));
         Page second = store.list(new Filter(null, null, null), 50, first.next());
         assertThat(second.letters().get(0).leadId()).isEqualTo(names.get(51).substring(0, 32));
+    }
+
+    @Test
+    void theParkedCountsPerTargetComeFromTheNamesWithoutReadingALetter() throws IOException {
+        Files.writeString(directory.resolve("not-a-lead-id-router.json"), "{\"a poison message's letter\": 1}");
+        Map<String, Long> parked = store(100, 1000, null).parkedPerTarget(100_000);
+        assertThat(reads).as("letters parsed").hasValue(0);
+        // the 250 letters a quarter each, the poison message's with the router's; not the one being written
+        assertThat(parked).containsExactly(entry("azure-table", 63L), entry("router", 63L), entry("salesforce", 63L),
+                entry("table", 62L));
+
+        Map<String, Long> bounded = store(100, 1000, null).parkedPerTarget(100);
+        assertThat(bounded.values().stream().mapToLong(n -> n).sum()).as("names looked at").isEqualTo(100);
     }
 
     @Test
