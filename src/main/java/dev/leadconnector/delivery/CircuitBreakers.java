@@ -14,6 +14,8 @@ import org.apache.camel.component.resilience4j.ResilienceConstants;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.Resilience4jConfigurationDefinition;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
@@ -35,7 +37,9 @@ import org.springframework.stereotype.Component;
  *     delivered): {@code throw-exception-when-half-open-or-open-state} must be true, and Camel's default for
  *     a configuration that leaves it out is false;</li>
  * <li>the start fails when a key of the former {@code leads.circuit-breaker} or
- *     {@code leads.targets.<name>.circuit-breaker} blocks is still set, so no one's setting is silently ignored.</li>
+ *     {@code leads.targets.<name>.circuit-breaker} blocks is still set, so no one's setting is silently ignored;</li>
+ * <li>a configuration named after no target is reported at start (a typo such as {@code salesforse} would
+ *     leave that target on the default); it is not refused: a route a user added may name it.</li>
  * </ul>
  * An open breaker fails the call at once (CallNotPermittedException): the lead then waits for the breaker in
  * {@link DeliveryRetry}, without using up its retries.
@@ -44,6 +48,7 @@ import org.springframework.stereotype.Component;
 public class CircuitBreakers implements CamelContextConfiguration {
 
     /** The keys the connector read before issue 27 (relaxed: environment variables come as dotted names). */
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
     private static final Pattern FORMER_KEY = Pattern.compile("leads\\.(targets\\..+\\.)?circuit[.-]?breaker(\\..*)?");
 
     private final RoutingSettings settings;
@@ -59,10 +64,17 @@ public class CircuitBreakers implements CamelContextConfiguration {
         }
     }
 
-    /** Before the routes are built: an empty configuration for each target without one, then the check. */
+    /** Before the routes are built: an empty configuration for each target without one, then the checks. */
     @Override
     public void beforeApplicationStart(CamelContext camel) {
         Model model = camel.getCamelContextExtension().getContextPlugin(Model.class);
+        Set<String> noTargets = new TreeSet<>(camel.getRegistry().findByTypeWithName(Resilience4jConfigurationDefinition.class).keySet());
+        noTargets.remove(ResilienceConstants.DEFAULT_RESILIENCE_CONFIGURATION_ID);
+        noTargets.removeAll(settings.targets().keySet());
+        for (String name : noTargets) {
+            LOG.warn("camel.resilience4j.configurations.{} names no target (targets: {}): no target's breaker uses it,"
+                    + " only a route that names it", name, String.join(", ", new TreeSet<>(settings.targets().keySet())));
+        }
         for (String target : settings.targets().keySet()) {
             if (own(camel, target) == null) {
                 model.addResilience4jConfiguration(target, new Resilience4jConfigurationDefinition());

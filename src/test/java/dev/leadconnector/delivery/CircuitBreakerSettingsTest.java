@@ -16,11 +16,14 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -36,6 +39,7 @@ import org.springframework.core.io.FileSystemResource;
  * target's, and the start fails rather than let a breaker pass a lead while open, or ignore a former
  * {@code leads.*.circuit-breaker} key.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CircuitBreakerSettingsTest {
 
     /** Camel and the starter, application.yaml's breaker and target keys, and {@link CircuitBreakers}. */
@@ -106,6 +110,20 @@ class CircuitBreakerSettingsTest {
                 "LEADS_CIRCUIT_BREAKER_WAIT_DURATION", "10s", "LEADS_TARGETS_AZURE_TABLE_CIRCUIT_BREAKER_SLIDING_WINDOW_SIZE", "5",
                 "LEADS_DELIVERY_MAX_DELAY", "1m")));
         assertThat(CircuitBreakers.formerKeys(environment)).as("environment variables").hasSize(2);
+    }
+
+    @Test
+    void aConfigurationNamedAfterNoTargetIsReportedNotSilentlyUnused(CapturedOutput output) {
+        connector.withPropertyValues(
+                "camel.resilience4j.configurations.salesforse.wait-duration-in-open-state=5",
+                "camel.resilience4j.configurations.salesforse.throw-exception-when-half-open-or-open-state=true").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(CircuitBreakers.waitInOpenState(context.getBean(CamelContext.class), "salesforce"))
+                    .as("the target the typo meant keeps the default").isEqualTo(Duration.ofSeconds(30));
+        });
+        assertThat(output).contains("camel.resilience4j.configurations.salesforse names no target (targets: ")
+                .doesNotContain("configurations.salesforce names no target")
+                .doesNotContain("configurations.resilience4j-configuration names no target");
     }
 
     /** What Camel does itself when a route's circuitBreaker names a configuration nobody declared. */
