@@ -107,6 +107,10 @@ class ManagementPortTest {
         // an action code the marketplace does not document is counted as "other" (ActionTag)
         assertThat(value(scrape, "leads_received_total", "action=\"other\"")).isEqualTo(1);
         assertThat(value(scrape, "leads_received_total")).isEqualTo(8);
+        // no logback_events: its turbo filter made every logger call allocate, trace calls included (issue 29)
+        assertThat(scrape).doesNotContain("logback_events");
+        assertThat(((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getTurboFilterList())
+                .as("Logback turbo filters").isEmpty();
 
         assertThat(value(scrape, "leads_rejected_total", "reason=\"invalid-lead\"")).isEqualTo(3);
         assertThat(value(scrape, "leads_rejected_total", "reason=\"unsupported-media-type\"")).isEqualTo(1);
