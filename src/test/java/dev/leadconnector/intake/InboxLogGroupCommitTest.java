@@ -247,6 +247,47 @@ class InboxLogGroupCommitTest {
     }
 
     @Test
+    void aSegmentWithALineQueuedOrAForceRunningIsNotPruned() throws Exception {
+        InboxLog log = open();
+        accept(log, "first", "a@example.test");
+        FaultyChannel channel = channels.get(0);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.holdForce(2, release);
+        Future<?> forcing = acceptLater(log, "forcing", "a@example.test");
+        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        Future<?> queued = acceptLater(log, "queued", "b@example.test");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 3);
+
+        // every lead left the inbox and every window passed: only the waiting requests keep the segment
+        for (Path file : files(inbox())) {
+            Files.delete(file);
+        }
+        clock.advance(InboxLog.SEGMENT_AGE);
+        log.prune(); // retired
+        clock.advance(InboxLog.FORCE_AFTER.plus(InboxLog.KEEP_FOR));
+        log.prune();
+        assertThat(files(logDir())).as("kept while its requests wait").hasSize(1);
+
+        release.countDown();
+        forcing.get(10, TimeUnit.SECONDS);
+        queued.get(10, TimeUnit.SECONDS);
+        assertThat(loggedFiles()).containsExactly("first.json", "forcing.json", "queued.json");
+        log.prune();
+        assertThat(files(logDir())).as("gone once they were answered").isEmpty();
+        log.close();
+    }
+
+    @Test
+    void aLeadAfterTheLogClosedIsRefused() throws Exception {
+        InboxLog log = open();
+        accept(log, "before", "a@example.test");
+        log.close();
+        assertThatThrownBy(() -> accept(log, "after", "a@example.test")).isInstanceOf(IOException.class)
+                .hasMessageContaining("the inbox log is closed");
+        assertThat(loggedFiles()).containsExactly("before.json");
+    }
+
+    @Test
     void anErasureWritesTheLinesQueuedWhenItRetiredTheSegmentBeforeItRewritesIt() throws Exception {
         InboxLog log = open();
         accept(log, "ada", "ada@example.test");
