@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Group commit of a log's appends: a caller {@linkplain #append queues} its line (a short lock, no
  * system call under it) and then {@linkplain #sync(long) waits} for it. One caller, the leader (whoever
- * finds no write and force running), takes every line queued so far, writes them with one gathering
- * write, forces once, and wakes the callers whose lines that covered; the others wait parked, not
- * spinning, and one of those not covered leads the next batch. So concurrent writers share one write and
+ * finds no write and force running), takes every line queued so far, writes them at once, forces once,
+ * and wakes the callers whose lines that covered; the others wait parked, not spinning, and one of those
+ * not covered leads the next batch. So concurrent writers share one write and
  * one fsync, and each returns only once a force that started after its own line was written has
  * finished. Lines reach the file in the order they were queued, whole, one batch at a time.
  *
@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GroupCommit {
 
-    /** The write of a batch: every byte of every buffer, in order ({@code FileChannel.write}). */
+    /** The write of a batch: every byte of every line, in order (the inbox log: from one buffer, see InboxLog). */
     interface Write {
         void run(ByteBuffer[] lines) throws IOException;
     }

@@ -68,6 +68,8 @@ public class InboxLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxLog.class);
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    /** A batch of lines is written in pieces of at most this many bytes (most batches: one piece). */
+    static final int BATCH_BYTES = 64 * 1024;
     /** A segment takes leads this long, then a new one starts. */
     static final Duration SEGMENT_AGE = Duration.ofSeconds(1);
     /**
@@ -509,20 +511,6 @@ public class InboxLog {
         }
     }
 
-    /** One gathering write, repeated until every buffer is written (a call may write part of them). */
-    static void writeAll(FileChannel channel, ByteBuffer[] buffers) throws IOException {
-        int first = 0;
-        while (true) {
-            while (first < buffers.length && !buffers[first].hasRemaining()) {
-                first++;
-            }
-            if (first == buffers.length) {
-                return;
-            }
-            channel.write(buffers, first, buffers.length - first);
-        }
-    }
-
     static void force(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             channel.force(true);
@@ -549,6 +537,8 @@ public class InboxLog {
         final List<String> files = new ArrayList<>();
         final GroupCommit commit;
         volatile Instant closedAt;
+        /** The leader's copy of a batch ({@link #writeBatch}), made at the first one. */
+        private ByteBuffer batch;
         /** Never pruned: a force of its leads' files failed (a failed write or force of it: {@link GroupCommit#failed}). */
         volatile boolean keep;
 
@@ -556,7 +546,37 @@ public class InboxLog {
             this.path = path;
             this.channel = channel;
             this.opened = opened;
-            this.commit = new GroupCommit(lines -> writeAll(channel, lines), () -> channel.force(false));
+            this.commit = new GroupCommit(this::writeBatch, () -> channel.force(false));
+        }
+
+        /**
+         * A batch's lines copied into one direct buffer of this segment's and written from it (one leader at a
+         * time per segment). Written as heap buffers, the JDK would copy each line into a temporary direct buffer
+         * and keep those per thread: up to a batch of them on every request thread that ever led one.
+         */
+        private void writeBatch(ByteBuffer[] lines) throws IOException {
+            if (batch == null) {
+                batch = ByteBuffer.allocateDirect(BATCH_BYTES);
+            }
+            for (ByteBuffer line : lines) {
+                while (line.hasRemaining()) {
+                    int part = Math.min(batch.remaining(), line.remaining());
+                    batch.put(line.slice(line.position(), part));
+                    line.position(line.position() + part);
+                    if (!batch.hasRemaining()) {
+                        writeOut();
+                    }
+                }
+            }
+            writeOut();
+        }
+
+        private void writeOut() throws IOException {
+            batch.flip();
+            while (batch.hasRemaining()) {
+                channel.write(batch);
+            }
+            batch.clear();
         }
 
         /** Queues a lead's line: its ticket, or 0 if the segment takes no more leads. */

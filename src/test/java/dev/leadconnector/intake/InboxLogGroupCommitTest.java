@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The inbox log's group commit (issue 29): a request queues its line, one of them writes every queued
- * line with one gathering write and forces once for all; a failed write or force fails the requests
+ * line with one write and forces once for all; a failed write or force fails the requests
  * whose lines it held and ends its segment; an erasure does not lose a line queued when it began. The
  * segment files are real; a channel around them can hold a force until the test lets it go, or fail it.
  */
@@ -147,8 +147,43 @@ class InboxLogGroupCommitTest {
         }
         assertThat(logged).hasSize(1_600);
         FaultyChannel channel = channels.get(0);
-        assertThat(channel.gatheringWrites.get()).as("one write per forced batch").isEqualTo(channel.forces.get());
+        assertThat(channel.batchWrites.get()).as("one write per forced batch").isEqualTo(channel.forces.get());
         assertThat(channel.forces.get()).isBetween(1, 1_600);
+    }
+
+    @Test
+    void aBatchLargerThanTheWriteBufferIsWrittenWholeInPieces() throws Exception {
+        InboxLog log = open();
+        accept(log, "first", "a@example.test");
+        FaultyChannel channel = channels.get(0);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.holdForce(2, release);
+        Future<?> leader = acceptLater(log, "leader", "a@example.test");
+        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        // three leads of 40 KB queued behind the held force: one batch of 120 KB, two buffers' worth
+        String big = "x".repeat(40 * 1024);
+        List<Future<?>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(acceptLater(log, "big-" + i, big + i + "@example.test"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 5);
+        release.countDown();
+        leader.get(10, TimeUnit.SECONDS);
+        for (Future<?> request : queued) {
+            request.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(channel.forces.get()).as("the first lead's, the leader's, one for the three").isEqualTo(3);
+        assertThat(channel.batchWrites.get() - 2).as("the big batch's writes, of at most %d bytes each", InboxLog.BATCH_BYTES)
+                .isEqualTo(2);
+        List<JsonNode> lines = leadLines(files(logDir()).get(0));
+        assertThat(lines).extracting(line -> line.get("file").asText()).startsWith("first.json", "leader.json")
+                .hasSize(5).doesNotHaveDuplicates();
+        for (JsonNode line : lines.subList(2, 5)) {
+            String id = line.get("file").asText().replace(".json", "");
+            assertThat(line.get("lead").asText()).isEqualTo(lead(id, big + id.substring("big-".length()) + "@example.test"));
+        }
+        log.close();
     }
 
     @Test
@@ -355,7 +390,7 @@ class InboxLogGroupCommitTest {
     private static final class FaultyChannel extends FileChannel {
         private final FileChannel file;
         final AtomicInteger forces = new AtomicInteger();
-        final AtomicInteger gatheringWrites = new AtomicInteger();
+        final AtomicInteger batchWrites = new AtomicInteger();
         final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         final CountDownLatch forceEntered = new CountDownLatch(1);
         private volatile int holdAt;
@@ -378,7 +413,7 @@ class InboxLogGroupCommitTest {
             this.failAt = n;
         }
 
-        /** The {@code n}th gathering write writes half its first line, then fails. */
+        /** The {@code n}th batch write writes half its first line, then fails. */
         void cutWrite(int n) {
             this.cutAt = n;
         }
@@ -401,23 +436,31 @@ class InboxLogGroupCommitTest {
             file.force(metaData);
         }
 
+        /** A batch's lines come in one direct buffer (the boot record, first, in a heap buffer). */
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            int n = gatheringWrites.incrementAndGet();
-            batchSizes.add(length);
+        public int write(ByteBuffer src) throws IOException {
+            if (!src.isDirect()) {
+                return file.write(src);
+            }
+            int n = batchWrites.incrementAndGet();
+            int lines = 0;
+            for (int i = src.position(); i < src.limit(); i++) {
+                lines += src.get(i) == '\n' ? 1 : 0;
+            }
+            batchSizes.add(lines);
             if (n == cutAt) {
-                ByteBuffer half = srcs[offset].slice();
+                ByteBuffer half = src.slice();
                 half.limit(half.remaining() / 2);
                 int written = file.write(half);
-                srcs[offset].position(srcs[offset].position() + written);
+                src.position(src.position() + written);
                 throw new IOException("ENOSPC");
             }
-            return file.write(srcs, offset, length);
+            return file.write(src);
         }
 
         @Override
-        public int write(ByteBuffer src) throws IOException {
-            return file.write(src);
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            return file.write(srcs, offset, length);
         }
 
         @Override
