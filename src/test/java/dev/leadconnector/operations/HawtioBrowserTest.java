@@ -139,8 +139,14 @@ class HawtioBrowserTest {
         logIn(ManagementClient.VIEWER, ManagementClient.VIEWER_PASSWORD);
         openCamelRoutes();
         assertThat(routeRow("lead-dispatch").getText()).contains("Started");
-        clickStop("lead-dispatch");
-        // the same request Hawtio sends, from the viewer's session: Jolokia refuses it
+        // Hawtio is told a viewer may not stop a route (RoleAwareJmxSecurity, asked as the JMX tree loads): with
+        // the route selected, as the operator had it, the Stop button stays disabled
+        WebElement selected = routeRow("lead-dispatch").findElement(By.cssSelector("input[type=checkbox]"));
+        selected.click();
+        wait(Duration.ofSeconds(10)).until(page -> selected.isSelected());
+        assertThat(browser.findElement(By.xpath("//button[normalize-space()='Stop']")).isEnabled())
+                .as("a viewer's Stop button").isFalse();
+        // the same request Hawtio would send, forged from the viewer's session: Jolokia refuses it
         String answer = jolokiaFromThePage(
                 "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=lead-connector,type=routes,name=\\\"lead-dispatch\\\"\","
                         + "\"operation\":\"stop()\"}");

@@ -209,6 +209,24 @@ class ManagementPortTest {
     }
 
     @Test
+    @Order(3)
+    void hawtioIsToldAViewerMayNotStopARouteSoItShowsNoSuchButton() {
+        String route = "org.apache.camel:context=lead-connector,type=routes,name=\"lead-dispatch\"";
+        for (ManagementClient who : List.of(viewer, operator)) {
+            var request = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("type", "exec")
+                    .put("mbean", "hawtio:type=security,area=jmx,name=HawtioDummyJMXSecurity").put("operation", "canInvoke(java.util.Map)");
+            request.putArray("arguments").addObject().putArray(route).add("stop()").add("remove()").add("dumpRouteAsXml()");
+            var answer = who.jolokia(request).path("value").path(route);
+            boolean acts = who == operator;
+            assertThat(answer.path("stop()").path("CanInvoke").asBoolean(!acts)).as("stop(), operator %s", acts).isEqualTo(acts);
+            assertThat(answer.path("remove()").path("CanInvoke").asBoolean(!acts)).as("remove(), operator %s", acts).isEqualTo(acts);
+            assertThat(answer.path("dumpRouteAsXml()").path("CanInvoke").asBoolean(false)).as("dumpRouteAsXml()").isTrue();
+        }
+        // the answer is advice: the call itself is still refused to a viewer (aViewerWatchesRoutes...)
+        assertThat(viewer.execOnRoute("lead-dispatch", "stop()").path("status").asInt()).isEqualTo(403);
+    }
+
+    @Test
     @Order(4)
     void readinessIsDownWhileARouteIsStoppedOrTheInboxOrDedupStoreIsUnreachable() throws Exception {
         awaitReadiness(200);
