@@ -97,7 +97,11 @@ public class JournalStore {
         SharedSchema.create(jdbc, "ALTER TABLE " + LEADS + " ADD COLUMN IF NOT EXISTS offer VARCHAR(" + OFFER_LENGTH + ")");
         // what the lead desk reads by: the newest leads, the last days' leads, today's events
         SharedSchema.create(jdbc,
-                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME ON " + EVENTS + " (happened_at)",
+                // today's per-target counts read off the index alone (H2 read each of the day's events' rows for
+                // its target and event, 3 times as long at 100,000 leads); the prune's range as well
+                "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME_TARGET ON " + EVENTS + " (happened_at, target, event, lead_id)",
+                // the index on happened_at alone, made before: the one above serves what it did
+                "DROP INDEX IF EXISTS " + EVENTS + "_TIME",
                 // a lead's events by its id, in order: on PostgreSQL the index above named EVENTS + "_LEAD"
                 // is never made (indexes share their names with tables there, and that one is the LEADS
                 // table's), so every journey read the whole events table
@@ -525,7 +529,7 @@ public class JournalStore {
     /** How many leads (distinct) had each kind of event at each target since {@code since}. */
     public record TargetCount(String target, String event, long leads) {}
 
-    /** Per target and event, the leads with such an event since {@code since}, read off the happened_at index. */
+    /** Per target and event, the leads with such an event since {@code since}, read off the index of (happened_at, target, event, lead_id) alone. */
     public List<TargetCount> targetEventsSince(Instant since, int limit) {
         return jdbc.query("SELECT target, event, COUNT(DISTINCT lead_id) AS lead_count FROM " + EVENTS
                         + " WHERE happened_at >= ? AND target IS NOT NULL GROUP BY target, event ORDER BY target, event LIMIT ?",

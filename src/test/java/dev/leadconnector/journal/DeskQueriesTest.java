@@ -379,6 +379,6 @@ class DeskQueriesTest {
         assertThat(counting.statements).singleElement().asString().contains(DayCounts.TABLE).doesNotContain("LEAD_JOURNAL_LEAD ");
         assertThat(jdbc.queryForList("EXPLAIN SELECT target, event, COUNT(DISTINCT lead_id) FROM LEAD_JOURNAL "
                 + "WHERE happened_at >= TIMESTAMP '2026-11-01 00:00:00' AND target IS NOT NULL GROUP BY target, event LIMIT 100")
-                .toString()).containsIgnoringCase("lead_journal_time");
+                .toString()).containsIgnoringCase("lead_journal_time_target");
     }
 }
