@@ -40,7 +40,7 @@ final class DayCounts {
     static final int DAYS = 30;
     private static final String NONE = "";
 
-    /** One count to add: {@code leads} more of this action and offer on this day. */
+    /** The row a lead is counted in: its day, action and offer ({@link #NONE} for none). */
     record Key(LocalDate day, String action, String offer) {}
 
     private static final Comparator<Key> ORDER = Comparator.comparing(Key::day).thenComparing(Key::action)
