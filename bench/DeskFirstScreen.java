@@ -24,7 +24,7 @@ import org.h2.jdbcx.JdbcDataSource;
  * and with the filters of {@link #SCREENS}; median and worst of 15 after 5 warm-ups. Not the HTTP stack, not
  * the dead-letter directory (the parked count).
  *   mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
- *   java -cp target/classes:$(cat /tmp/cp.txt) bench/DeskFirstScreen.java [leads]
+ *   java -cp target/classes:$(cat /tmp/cp.txt) bench/DeskFirstScreen.java [leads] [h2|postgresql]
  */
 public class DeskFirstScreen {
 
@@ -71,7 +71,10 @@ public class DeskFirstScreen {
         database.setMaximumPoolSize(4);
         JournalStore store = new JournalStore(database);
         long fill = System.nanoTime();
-        fill(store, new org.springframework.jdbc.core.JdbcTemplate(database), leads);
+        fill(store, leads);
+        // statistics, as a running connector's database has them (PostgreSQL's autovacuum, H2's ANALYZE_AUTO analyze
+        // a table after that many changed rows): without, PostgreSQL read the whole events table for today's counts
+        new org.springframework.jdbc.core.JdbcTemplate(database).execute("ANALYZE");
         System.out.printf("%s: %,d leads, %,d events written in %.1f s%n", name, leads, leads * 5L,
                 (System.nanoTime() - fill) / 1e9);
         for (Map.Entry<String, LeadFilter> screen : SCREENS.entrySet()) {
@@ -129,20 +132,22 @@ public class DeskFirstScreen {
         return page.size();
     }
 
-    /** N leads spread over the last 30 days, each with five events (received, routed, delivered twice, one more). */
-    static void fill(JournalStore store, org.springframework.jdbc.core.JdbcTemplate jdbc, int leads) {
+    /**
+     * N leads spread over the last 30 days, each with five events (received, routed, delivered twice, one more),
+     * written as the journal's writer writes them: {@link JournalStore#addLeads} (the leads and their day counts,
+     * which the charts read, in one transaction), a batch at a time.
+     */
+    static void fill(JournalStore store, int leads) {
         Instant now = Instant.now();
         long span = 30L * 86_400;
         List<Event> events = new ArrayList<>();
-        List<Object[]> rows = new ArrayList<>();
+        List<LeadRow> rows = new ArrayList<>();
         for (int i = 0; i < leads; i++) {
             String id = "%032x".formatted(i);
             Instant at = now.minusSeconds(span - span * i / leads);
             String action = ACTIONS[i % ACTIONS.length];
-            // the rows addLead writes, in batches (one INSERT and commit per lead takes an hour here)
             String offer = OFFERS[i % OFFERS.length];
-            rows.add(new Object[] {id, java.sql.Timestamp.from(at), "%064x".formatted(i % 50_000), action, lead(id, at, action, i, offer),
-                    offer});
+            rows.add(new LeadRow(id, at, "%064x".formatted(i % 50_000), action, lead(id, at, action, i, offer), offer));
             events.add(new Event(id, at, "received", null, null, null, "{\"action\":\"" + action + "\"}"));
             events.add(new Event(id, at, "routed", null, null, null, "{\"targets\":[\"archive\",\"salesforce\"],\"notSent\":{}}"));
             events.add(new Event(id, at.plusMillis(5), "delivered", "archive", null, "data/leads/" + id + ".json", null));
@@ -152,20 +157,15 @@ public class DeskFirstScreen {
             events.add(i % 50 == 0
                     ? new Event(id, at.plusSeconds(2), "parked", "salesforce", null, null, "{\"reason\":\"refused\"}")
                     : new Event(id, at.plusSeconds(2), "delivered", "salesforce", null, "00Q" + i, null));
-            if (rows.size() >= 1000) {
-                insert(jdbc, rows);
+            if (rows.size() >= 500) { // the writer's batch
+                store.addLeads(rows);
                 store.addEvents(events);
+                rows.clear();
                 events.clear();
             }
         }
-        insert(jdbc, rows);
+        store.addLeads(rows);
         store.addEvents(events);
-    }
-
-    static void insert(org.springframework.jdbc.core.JdbcTemplate jdbc, List<Object[]> rows) {
-        jdbc.batchUpdate("INSERT INTO LEAD_JOURNAL_LEAD (lead_id, received_at, email_hash, action, canonical_lead, offer) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", rows);
-        rows.clear();
     }
 
     static String lead(String id, Instant at, String action, int i, String offer) {

@@ -118,7 +118,8 @@ public class DeskController {
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
         Instant since = today.minusDays(DAYS - 1).atStartOfDay(zone).toInstant();
-        // one pass over the 30 days' leads feeds both charts, the offer filter and today's count
+        // one read of the 30 days' counts (kept by the journal's writer, no lead read) feeds both charts, the
+        // offer filter and today's count
         List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(since, MOST_OFFERS_LISTED, MOST_DAY_ROWS);
         Summary summary = summary(days.stream().filter(c -> c.day().equals(today)).mapToLong(DayActionOfferCount::leads).sum());
         boolean operator = operator(request);
