@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -54,9 +53,7 @@ final class DayCounts {
         SharedSchema.create(jdbc, "CREATE TABLE IF NOT EXISTS " + TABLE + " (lead_day DATE NOT NULL, "
                 + "action VARCHAR(" + JournalStore.ACTION_LENGTH + ") NOT NULL, offer VARCHAR(" + JournalStore.OFFER_LENGTH
                 + ") NOT NULL, leads BIGINT NOT NULL, PRIMARY KEY (lead_day, action, offer))");
-        boolean postgres = jdbc.execute((ConnectionCallback<Boolean>) connection ->
-                connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres"));
-        this.upsert = postgres
+        this.upsert = JournalStore.onPostgres(jdbc)
                 ? "INSERT INTO " + TABLE + " AS t (lead_day, action, offer, leads) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (lead_day, action, offer) DO UPDATE SET leads = t.leads + EXCLUDED.leads"
                 : "MERGE INTO " + TABLE + " t USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(" + JournalStore.ACTION_LENGTH

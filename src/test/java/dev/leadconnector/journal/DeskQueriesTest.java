@@ -360,6 +360,26 @@ class DeskQueriesTest {
         assertThat(indexes).containsIgnoringCase(kind.equals("h2") ? "LEAD_JOURNAL_BY_LEAD" : "(lead_id, happened_at)");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void indexesAWiderOneLeadsWithAreDroppedFromAJournalMadeBefore(String kind) {
+        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        JdbcTemplate jdbc = new JdbcTemplate(database);
+        new JournalStore(database);
+        // as an earlier version made them (on PostgreSQL the events' one could not be: the leads table has its name)
+        jdbc.execute("CREATE INDEX LEAD_JOURNAL_LEAD_EMAIL ON LEAD_JOURNAL_LEAD (email_hash)");
+        if (kind.equals("h2")) {
+            jdbc.execute("CREATE INDEX LEAD_JOURNAL_LEAD ON LEAD_JOURNAL (lead_id)");
+        }
+        new JournalStore(database);
+        List<String> indexes = (kind.equals("h2")
+                ? jdbc.queryForList("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME IN ('LEAD_JOURNAL', 'LEAD_JOURNAL_LEAD')", String.class)
+                : jdbc.queryForList("SELECT indexname FROM pg_indexes WHERE tablename IN ('lead_journal', 'lead_journal_lead')", String.class))
+                .stream().map(name -> name.toUpperCase(java.util.Locale.ROOT)).toList();
+        assertThat(indexes).doesNotContain("LEAD_JOURNAL_LEAD_EMAIL", "LEAD_JOURNAL_LEAD")
+                .contains("LEAD_JOURNAL_LEAD_EMAIL_TIME", "LEAD_JOURNAL_BY_LEAD");
+    }
+
     @Test
     void theDesksQueriesReadOffTheTimeIndexes() {
         JdbcTemplate jdbc = new JdbcTemplate(JournalBoundsTest.fresh(postgres, "h2"));
