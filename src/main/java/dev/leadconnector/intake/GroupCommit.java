@@ -131,6 +131,9 @@ final class GroupCommit {
         String step = "write";
         boolean done = false;
         IOException failure = null;
+        // a file channel closes itself when the thread using it is interrupted: the leader writes for every
+        // caller of its batch, so its own interrupt waits until the batch is written and forced
+        boolean interrupted = Thread.interrupted();
         try {
             if (batch.length > 0) {
                 write.run(batch);
@@ -155,6 +158,9 @@ final class GroupCommit {
                 settled.signalAll();
             } finally {
                 lock.unlock();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -174,7 +174,7 @@ public class InboxLog {
         }
         String file = target.getFileName().toString();
         byte[] line = line(new Entry(file, lead));
-        // queued in the active segment under its short lock, without the log's: no system call under either
+        // queued in the active segment under its short lock, without the log's (taken only to open a segment)
         Segment segment = active;
         long ticket = segment == null ? 0 : segment.append(line, file);
         while (ticket == 0) { // none yet, or it was retired meanwhile
@@ -491,15 +491,21 @@ public class InboxLog {
         if (pruner != null) {
             pruner.shutdownNow();
         }
+        Segment last;
         synchronized (this) {
             stopped = true;
-            if (active != null) {
-                active.commit.close();
-                active.close();
-                active = null;
-            }
+            last = active;
+            active = null;
+        }
+        // no line is taken after this, and those queued before are written and forced (or fail) before their
+        // channel closes under them
+        if (last != null) {
+            last.commit.close();
+            last.commit.drain();
+            last.close();
         }
         for (Segment segment : closed) {
+            segment.commit.drain();
             segment.close();
         }
     }

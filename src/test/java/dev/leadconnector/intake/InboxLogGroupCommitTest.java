@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +160,7 @@ class InboxLogGroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         channel.holdForce(2, release);
         Future<?> leader = acceptLater(log, "leader", "a@example.test");
-        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
         // three leads of 40 KB queued behind the held force: one batch of 120 KB, two buffers' worth
         String big = "x".repeat(40 * 1024);
         List<Future<?>> queued = new ArrayList<>();
@@ -187,6 +188,84 @@ class InboxLogGroupCommitTest {
     }
 
     @Test
+    void aLeaderWithItsInterruptSetStillWritesItsBatchAndKeepsTheInterrupt() throws Exception {
+        InboxLog log = open();
+        accept(log, "first", "a@example.test");
+        String lead = lead("interrupted", "a@example.test");
+        Path file = inbox().resolve("interrupted.json");
+        Files.writeString(file, lead);
+        // a file channel used by an interrupted thread closes itself: the leader's interrupt would fail its batch
+        Thread.currentThread().interrupt();
+        try {
+            log.commit(file.toString(), lead);
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt, kept for the caller").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        accept(log, "after", "b@example.test");
+
+        assertThat(channels).as("the segment still takes leads: no new one").hasSize(1);
+        assertThat(loggedFiles()).containsExactly("first.json", "interrupted.json", "after.json");
+        log.close();
+    }
+
+    @Test
+    void linesQueuedBehindABatchWhoseForceFailsFailAndAreNeverWritten() throws Exception {
+        InboxLog log = open();
+        accept(log, "first", "a@example.test");
+        FaultyChannel channel = channels.get(0);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.holdForce(2, release);
+        channel.failForce(2);
+        Future<?> leader = acceptLater(log, "leader", "a@example.test");
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<?>> behind = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            behind.add(acceptLater(log, "behind-" + i, "b@example.test"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 5);
+        release.countDown();
+
+        for (Future<?> request : Stream.concat(Stream.of(leader), behind.stream()).toList()) {
+            assertThatThrownBy(() -> request.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IOException.class);
+        }
+        assertThat(channel.forces.get()).as("no force after the failed one").isEqualTo(2);
+        assertThat(Files.readString(files(logDir()).get(0))).as("nothing written after the failed force")
+                .contains("leader.json").doesNotContain("behind-");
+        log.close();
+    }
+
+    @Test
+    void closingWritesTheLinesQueuedBeforeItInsteadOfClosingTheChannelUnderThem() throws Exception {
+        InboxLog log = open();
+        accept(log, "first", "a@example.test");
+        FaultyChannel channel = channels.get(0);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.holdForce(2, release);
+        Future<?> leader = acceptLater(log, "leader", "a@example.test");
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        List<Future<?>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(acceptLater(log, "queued-" + i, "b@example.test"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 5);
+        Future<?> closing = requests.submit(() -> {
+            log.close();
+            return null;
+        });
+        release.countDown();
+
+        closing.get(10, TimeUnit.SECONDS);
+        leader.get(10, TimeUnit.SECONDS);
+        for (Future<?> request : queued) {
+            request.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(loggedFiles()).hasSize(5).doesNotHaveDuplicates();
+        assertThatThrownBy(() -> accept(log, "late", "c@example.test")).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void linesQueuedWhileAForceRunsShareTheNextWriteAndForce() throws Exception {
         InboxLog log = open();
         accept(log, "first", "a@example.test"); // the segment and its channel
@@ -194,7 +273,7 @@ class InboxLogGroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         channel.holdForce(2, release);
         Future<?> leader = acceptLater(log, "leader", "a@example.test");
-        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
         List<Future<?>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(acceptLater(log, "queued-" + i, "b@example.test"));
@@ -216,7 +295,7 @@ class InboxLogGroupCommitTest {
     }
 
     @Test
-    void aFailedForceFailsEveryRequestOfItsBatchAndTheNextLeadGoesToANewSegmentThatIsKept() throws Exception {
+    void aFailedForceFailsEveryRequestOfItsBatchAndTheNextLeadGoesToANewSegmentWhileTheFailedOneIsKept() throws Exception {
         InboxLog log = open();
         accept(log, "first", "a@example.test");
         FaultyChannel channel = channels.get(0);
@@ -224,7 +303,7 @@ class InboxLogGroupCommitTest {
         channel.holdForce(2, release);
         channel.failForce(3);
         Future<?> leader = acceptLater(log, "leader", "a@example.test");
-        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
         List<Future<?>> batch = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             batch.add(acceptLater(log, "failed-" + i, "b@example.test"));
@@ -289,7 +368,7 @@ class InboxLogGroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         channel.holdForce(2, release);
         Future<?> forcing = acceptLater(log, "forcing", "a@example.test");
-        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
         Future<?> queued = acceptLater(log, "queued", "b@example.test");
         await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 3);
 
@@ -330,7 +409,7 @@ class InboxLogGroupCommitTest {
         CountDownLatch release = new CountDownLatch(1);
         channel.holdForce(2, release);
         Future<?> written = acceptLater(log, "bob-written", "bob@example.test");
-        channel.forceEntered.await(10, TimeUnit.SECONDS);
+        assertThat(channel.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
         Future<?> queued = acceptLater(log, "bob-queued", "bob@example.test");
         await().atMost(Duration.ofSeconds(10)).until(() -> log.activeLeads() == 3);
 
