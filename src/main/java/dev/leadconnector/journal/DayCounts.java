@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,6 +37,16 @@ final class DayCounts {
     /** The days the desk charts (today and the 29 before): what a journal from before is counted over, and kept at least. */
     static final int DAYS = 30;
     private static final String NONE = "";
+    /**
+     * The longest action and offer a count is kept under, in characters: the key of a PostgreSQL index is at most
+     * 2,704 bytes, and the journal's own (256 and 512 characters, up to 4 bytes each) would pass it, failing the
+     * batch of leads the count goes with. Real ones are far shorter; a longer one is counted under its start.
+     */
+    static final int KEY_ACTION = 100;
+    static final int KEY_OFFER = 200;
+    /** The same keys of a stored lead, in SQL both databases read (LEFT counts characters in both). */
+    private static final String ACTION_KEY = "LEFT(COALESCE(action, ''), " + KEY_ACTION + ")";
+    private static final String OFFER_KEY = "LEFT(COALESCE(offer, ''), " + KEY_OFFER + ")";
 
     /** The row a lead is counted in: its day, action and offer ({@link #NONE} for none). */
     record Key(LocalDate day, String action, String offer) {}
@@ -51,13 +60,13 @@ final class DayCounts {
     DayCounts(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         SharedSchema.create(jdbc, "CREATE TABLE IF NOT EXISTS " + TABLE + " (lead_day DATE NOT NULL, "
-                + "action VARCHAR(" + JournalStore.ACTION_LENGTH + ") NOT NULL, offer VARCHAR(" + JournalStore.OFFER_LENGTH
+                + "action VARCHAR(" + KEY_ACTION + ") NOT NULL, offer VARCHAR(" + KEY_OFFER
                 + ") NOT NULL, leads BIGINT NOT NULL, PRIMARY KEY (lead_day, action, offer))");
         this.upsert = JournalStore.onPostgres(jdbc)
                 ? "INSERT INTO " + TABLE + " AS t (lead_day, action, offer, leads) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (lead_day, action, offer) DO UPDATE SET leads = t.leads + EXCLUDED.leads"
-                : "MERGE INTO " + TABLE + " t USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(" + JournalStore.ACTION_LENGTH
-                        + ")), CAST(? AS VARCHAR(" + JournalStore.OFFER_LENGTH + ")), CAST(? AS BIGINT))) s (lead_day, action, offer, leads) "
+                : "MERGE INTO " + TABLE + " t USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(" + KEY_ACTION
+                        + ")), CAST(? AS VARCHAR(" + KEY_OFFER + ")), CAST(? AS BIGINT))) s (lead_day, action, offer, leads) "
                         + "ON t.lead_day = s.lead_day AND t.action = s.action AND t.offer = s.offer "
                         + "WHEN MATCHED THEN UPDATE SET leads = t.leads + s.leads "
                         + "WHEN NOT MATCHED THEN INSERT (lead_day, action, offer, leads) VALUES (s.lead_day, s.action, s.offer, s.leads)";
@@ -78,8 +87,8 @@ final class DayCounts {
         }
         Map<Key, Long> counts = new TreeMap<>(ORDER);
         for (JournalStore.LeadRow lead : leads) {
-            counts.merge(new Key(dayOf(lead.receivedAt()), Objects.requireNonNullElse(lead.action(), NONE),
-                    Objects.requireNonNullElse(lead.offer(), NONE)), 1L, Long::sum);
+            counts.merge(new Key(dayOf(lead.receivedAt()), key(lead.action(), KEY_ACTION), key(lead.offer(), KEY_OFFER)),
+                    1L, Long::sum);
         }
         jdbc.batchUpdate(upsert, List.copyOf(counts.entrySet()), counts.size(), (statement, count) -> {
             statement.setDate(1, Date.valueOf(count.getKey().day()));
@@ -101,12 +110,23 @@ final class DayCounts {
         }
         try {
             jdbc.update("INSERT INTO " + TABLE + " (lead_day, action, offer, leads) SELECT CAST(received_at AS DATE), "
-                    + "COALESCE(action, ''), COALESCE(offer, ''), COUNT(*) FROM " + JournalStore.LEADS + " WHERE received_at >= ? "
-                    + "GROUP BY CAST(received_at AS DATE), COALESCE(action, ''), COALESCE(offer, '')",
+                    + ACTION_KEY + ", " + OFFER_KEY + ", COUNT(*) FROM " + JournalStore.LEADS + " WHERE received_at >= ? "
+                    + "GROUP BY CAST(received_at AS DATE), " + ACTION_KEY + ", " + OFFER_KEY,
                     Timestamp.valueOf(today.minusDays(DAYS - 1).atStartOfDay()));
         } catch (DataIntegrityViolationException counted) {
             // another instance counted them first
         }
+    }
+
+    /** A lead's action or offer as its count's key: {@link #NONE} for none, at most {@code most} characters. */
+    private static String key(String value, int most) {
+        if (value == null) {
+            return NONE;
+        }
+        if (value.length() <= most) {
+            return value;
+        }
+        return value.substring(0, Character.isHighSurrogate(value.charAt(most - 1)) ? most - 1 : most);
     }
 
     /** The rows of the days from {@code since}'s on, no action or offer read back as null. */

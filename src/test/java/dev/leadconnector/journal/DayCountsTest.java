@@ -102,6 +102,22 @@ class DayCountsTest {
         assertThat(charted(store)).isEqualTo(grouped(database));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theLongestActionAndOfferTheJournalKeepsAreCountedUnderTheirStart(String kind) {
+        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        JournalStore store = new JournalStore(database);
+        // 4 bytes each in UTF-8: as the journal's columns, 3 KB of key, past PostgreSQL's 2,704 bytes for one
+        String action = "\uD83D\uDE00".repeat(JournalStore.ACTION_LENGTH / 2);
+        String offer = "\uD83D\uDE00".repeat(JournalStore.OFFER_LENGTH / 2);
+        Instant now = Instant.now();
+        store.addLeads(List.of(lead(1, now, action, offer), lead(2, now, action, offer)));
+
+        assertThat(store.lead("%032x".formatted(2))).as("the leads kept with their count").isNotNull();
+        assertThat(todays(store)).containsExactly(tuple(action.substring(0, DayCounts.KEY_ACTION),
+                offer.substring(0, DayCounts.KEY_OFFER), 2L));
+    }
+
     @Test
     void twoInstancesAddingToTheSameRowsOnOnePostgresqlLoseNothing() throws Exception {
         DataSource database = JournalBoundsTest.fresh(postgres, "postgresql");
