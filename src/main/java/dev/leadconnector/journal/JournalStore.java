@@ -99,8 +99,6 @@ public class JournalStore {
                 // today's per-target counts read off the index alone (H2 read each of the day's events' rows for
                 // its target and event, 3 times as long at 100,000 leads); the prune's range as well
                 "CREATE INDEX IF NOT EXISTS " + EVENTS + "_TIME_TARGET ON " + EVENTS + " (happened_at, target, event, lead_id)",
-                // the index on happened_at alone, made before: the one above serves what it did
-                "DROP INDEX IF EXISTS " + EVENTS + "_TIME",
                 // a lead's events by its id, in order: on PostgreSQL the index by lead id an earlier version
                 // made, EVENTS + "_LEAD", never was (indexes share their names with tables there, and that one is
                 // the LEADS table's), so every journey read the whole events table
@@ -108,16 +106,16 @@ public class JournalStore {
                 // the desk's pages: newest first by (received_at, lead_id), the keyset its "older" link carries,
                 // all leads or one offer's
                 "CREATE INDEX IF NOT EXISTS " + LEADS + "_NEWEST ON " + LEADS + " (received_at, lead_id)",
-                "CREATE INDEX IF NOT EXISTS " + LEADS + "_OFFER_NEWEST ON " + LEADS + " (offer, received_at, lead_id)",
-                // the index on received_at alone, made before: the one above serves what it did (the days'
-                // counts), and H2 chose it for the pages, then sorted the leads of equal times
-                "DROP INDEX IF EXISTS " + LEADS + "_TIME");
-        // indexes made before whose columns lead one above: each cost a write per lead or event and served
-        // nothing the wider one does not (issue 29). On PostgreSQL the events' one was never made: its name is
-        // the leads table's there, which DROP INDEX would refuse
-        SharedSchema.create(jdbc, "DROP INDEX IF EXISTS " + LEADS + "_EMAIL");
-        if (!onPostgres(jdbc)) {
-            SharedSchema.create(jdbc, "DROP INDEX IF EXISTS " + EVENTS + "_LEAD");
+                "CREATE INDEX IF NOT EXISTS " + LEADS + "_OFFER_NEWEST ON " + LEADS + " (offer, received_at, lead_id)");
+        // indexes made before whose columns lead one above, each a write per lead or event for nothing the wider
+        // one does not serve: on received_at alone (H2 chose it for the pages, then sorted the leads of equal
+        // times), on happened_at alone, on email_hash alone and (H2) on the events' lead_id alone (issue 29).
+        // On PostgreSQL the last was never made: its name is the leads table's there, which DROP INDEX refuses
+        boolean postgres = onPostgres(jdbc);
+        for (String made : postgres ? List.of(LEADS + "_TIME", EVENTS + "_TIME", LEADS + "_EMAIL")
+                : List.of(LEADS + "_TIME", EVENTS + "_TIME", LEADS + "_EMAIL", EVENTS + "_LEAD")) {
+            // CONCURRENTLY: PostgreSQL would lock the table against every writer while a long read ends
+            SharedSchema.create(jdbc, "DROP INDEX " + (postgres ? "CONCURRENTLY " : "") + "IF EXISTS " + made);
         }
         // the charts' counts per day, action and offer, kept as leads are inserted (issue 28)
         this.dayCounts = new DayCounts(jdbc);
