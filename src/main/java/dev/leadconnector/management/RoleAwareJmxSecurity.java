@@ -2,6 +2,7 @@ package dev.leadconnector.management;
 
 import io.hawt.jmx.JMXSecurity;
 import io.hawt.jmx.JMXSecurityMBean;
+import jakarta.annotation.PreDestroy;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public class RoleAwareJmxSecurity extends JMXSecurity {
     /** The name Hawtio's stand-in takes, where Hawtio's pages look for it. */
     static final String NAME = "hawtio:type=security,area=jmx,name=HawtioDummyJMXSecurity";
 
+    /** The instance holding the name in this JVM's MBean server. */
+    private static RoleAwareJmxSecurity registered;
+
     private final OperatorOnlyRestrictor rules;
     private final MBeanServer mbeans;
 
@@ -50,13 +54,36 @@ public class RoleAwareJmxSecurity extends JMXSecurity {
     public void replaceHawtiosStandIn() {
         try {
             ObjectName name = new ObjectName(NAME);
-            if (mbeans.isRegistered(name)) {
-                mbeans.unregisterMBean(name);
+            synchronized (RoleAwareJmxSecurity.class) {
+                if (mbeans.isRegistered(name)) {
+                    mbeans.unregisterMBean(name);
+                }
+                mbeans.registerMBean(this, name);
+                registered = this;
             }
-            mbeans.registerMBean(this, name);
         } catch (JMException e) {
             // Hawtio then shows buttons a viewer is refused, as before: the restrictor still decides
             LOG.warn("Hawtio's operation check could not be replaced: {}", e.toString());
+        }
+    }
+
+    /**
+     * Gone with its application, unless another one in the JVM (tests start several) took the name since.
+     * (Hawtio's own listener, stopping, removes whatever holds the name: then its pages ask nothing and show
+     * every button, as before; the restrictor still decides.)
+     */
+    @PreDestroy
+    public void remove() {
+        synchronized (RoleAwareJmxSecurity.class) {
+            if (registered != this) {
+                return;
+            }
+            registered = null;
+            try {
+                mbeans.unregisterMBean(new ObjectName(NAME));
+            } catch (JMException gone) {
+                // removed already (by Hawtio's listener)
+            }
         }
     }
 

@@ -209,7 +209,7 @@ class ManagementPortTest {
     }
 
     @Test
-    @Order(3)
+    @Order(6)
     void hawtioIsToldAViewerMayNotStopARouteSoItShowsNoSuchButton() {
         String route = "org.apache.camel:context=lead-connector,type=routes,name=\"lead-dispatch\"";
         for (ManagementClient who : List.of(viewer, operator)) {
