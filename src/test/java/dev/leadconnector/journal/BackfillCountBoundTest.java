@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,13 +42,15 @@ class BackfillCountBoundTest {
 
     static final String TARGET = "https";
     final ObjectMapper mapper = new ObjectMapper();
-    CamelContext camel;
+    /**
+     * Every context a test made (some make two), closed after it: one left running stays in the JVM's MBean
+     * server, where Hawtio, in a later test of the same JVM, showed it instead of the connector's.
+     */
+    final List<CamelContext> contexts = new ArrayList<>();
 
     @AfterEach
-    void stopCamel() {
-        if (camel != null) {
-            camel.stop();
-        }
+    void closeCamel() {
+        contexts.forEach(CamelContext::stop); // stop unregisters its MBeans; close declares Exception
     }
 
     /** The delivery repository, as the backfill asks it: the target has what {@code has} says; asks counted. */
@@ -68,7 +71,8 @@ class BackfillCountBoundTest {
     }
 
     TargetBackfill backfill(JournalStore store, Deliveries deliveries, Path archive) throws Exception {
-        camel = new DefaultCamelContext();
+        CamelContext camel = new DefaultCamelContext();
+        contexts.add(camel);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
