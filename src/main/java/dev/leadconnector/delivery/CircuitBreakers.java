@@ -47,8 +47,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class CircuitBreakers implements CamelContextConfiguration {
 
-    /** The keys the connector read before issue 27 (relaxed: environment variables come as dotted names). */
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
+    /** The keys the connector read before issue 27 (relaxed: environment variables come as dotted names). */
     private static final Pattern FORMER_KEY = Pattern.compile("leads\\.(targets\\..+\\.)?circuit[.-]?breaker(\\..*)?");
 
     private final RoutingSettings settings;
