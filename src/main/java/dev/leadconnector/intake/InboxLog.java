@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.camel.Body;
@@ -47,14 +48,12 @@ import org.springframework.stereotype.Component;
  * process but not a lost machine. After that write, intake appends the lead to this write-ahead
  * log (one line per lead in a segment file beside the inbox) and forces the log by
  * {@linkplain GroupCommit group commit}: the 202 waits for its own line to be on disk, and
- * concurrent requests share the write and the fsync (a request queues its line under a short lock;
- * one of them writes every queued line at once and forces). A segment is closed after a second and
- * deleted once every lead in it has left the inbox (dispatch deletes a lead's file once every target
- * has it) and
+ * concurrent requests share the fsync. A segment is closed after a second and deleted once every
+ * lead in it has left the inbox (dispatch deletes a lead's file once every target has it) and
  * {@link #KEEP_FOR} has passed, which covers the kernel's write-back of what file targets (the
  * archive, the dead-letter store) wrote for those leads; a lead still in the inbox a minute later
- * has its file forced, so no segment lives longer than that. A failed write or force is final: the
- * segment takes no more leads and is kept.
+ * has its file forced, so no segment lives longer than that. A failed force is final: the segment
+ * takes no more leads and is kept.
  *
  * <p>At start-up, before dispatch reads the inbox, the segments left behind are read. Each names
  * the machine's boot it was written in: after a crash of the process alone, the page cache kept
@@ -68,8 +67,6 @@ public class InboxLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxLog.class);
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-    /** A batch of lines is written in pieces of at most this many bytes (most batches: one piece). */
-    static final int BATCH_BYTES = 64 * 1024;
     /** A segment takes leads this long, then a new one starts. */
     static final Duration SEGMENT_AGE = Duration.ofSeconds(1);
     /**
@@ -89,7 +86,6 @@ public class InboxLog {
     /** Its own: the application's mapper may be set to indent, and a record is one line. */
     private final ObjectMapper mapper = new ObjectMapper();
     private final Clock clock;
-    private final SegmentFiles segmentFiles;
     private final Path inbox;
     private final Path logDir;
     private final String boot;
@@ -98,8 +94,7 @@ public class InboxLog {
     /** Held while a segment is rewritten by an erasure or deleted by pruning. */
     private final Object rewrites = new Object();
     private final ScheduledExecutorService pruner;
-    /** Read without the log's lock by a request (a retired one refuses its line); set under it. */
-    private volatile Segment active;
+    private Segment active;
     private long segments;
     private boolean stopped;
 
@@ -110,16 +105,6 @@ public class InboxLog {
 
     /** {@code scheduled}: prune every half second on a thread of its own (tests call {@link #prune()}). */
     InboxLog(Path inbox, Clock clock, String boot, boolean scheduled) throws IOException {
-        this(inbox, clock, boot, scheduled, path -> FileChannel.open(path, APPEND_NEW, OWNER_ONLY));
-    }
-
-    /** How a new segment file is created and opened for appending (tests: a channel whose write or force fails). */
-    interface SegmentFiles {
-        FileChannel create(Path path) throws IOException;
-    }
-
-    InboxLog(Path inbox, Clock clock, String boot, boolean scheduled, SegmentFiles segmentFiles) throws IOException {
-        this.segmentFiles = segmentFiles;
         this.clock = clock;
         this.inbox = inbox;
         this.boot = boot;
@@ -174,37 +159,35 @@ public class InboxLog {
         }
         String file = target.getFileName().toString();
         byte[] line = line(new Entry(file, lead));
-        // queued in the active segment under its short lock, without the log's (taken only to open a segment)
-        Segment segment = active;
-        long ticket = segment == null ? 0 : segment.append(line, file);
-        while (ticket == 0) { // none yet, or it was retired meanwhile
-            segment = openSegment();
-            ticket = segment.append(line, file);
+        Segment segment;
+        synchronized (this) {
+            if (stopped) {
+                throw new IOException("the inbox log is closed: the connector is stopping");
+            }
+            if (active == null) {
+                active = newSegment();
+            }
+            segment = active;
+            try {
+                segment.append(line, file);
+            } catch (IOException e) {
+                retire(); // a line cut short must not run into the next lead's
+                throw e;
+            }
         }
         try {
-            segment.commit.sync(ticket);
+            segment.commit.sync();
         } catch (IOException failed) {
             synchronized (this) {
                 if (active == segment) {
-                    retire(); // a failed write or force is final: later leads go to a new segment
+                    retire(); // a failed force is final: later leads go to a new segment
                 }
             }
+            segment.keep = true;
             throw failed;
+        } finally {
+            segment.pending.decrementAndGet();
         }
-    }
-
-    /** The segment taking leads: a new one if there is none or the active one takes no more. */
-    private synchronized Segment openSegment() throws IOException {
-        if (stopped) {
-            throw new IOException("the inbox log is closed: the connector is stopping");
-        }
-        if (active != null && !active.commit.accepting()) {
-            retire(); // its write or force failed (kept, never pruned)
-        }
-        if (active == null) {
-            active = newSegment();
-        }
-        return active;
     }
 
     /** A lead's record in the log: the inbox file's name and the lead's text. */
@@ -223,7 +206,7 @@ public class InboxLog {
 
     private Segment newSegment() throws IOException {
         Path path = logDir.resolve(String.format("%d-%06d.log", clock.millis(), ++segments));
-        FileChannel channel = segmentFiles.create(path);
+        FileChannel channel = FileChannel.open(path, APPEND_NEW, OWNER_ONLY);
         try {
             Segment segment = new Segment(path, channel, clock.instant());
             segment.write(line(new Boot(boot)));
@@ -236,12 +219,8 @@ public class InboxLog {
         }
     }
 
-    /**
-     * Under the log's lock: the active segment takes no more leads. Those queued in it are still written
-     * and forced by their requests.
-     */
+    /** Under the log's lock: the active segment takes no more leads. */
     private void retire() {
-        active.commit.close();
         active.closedAt = clock.instant();
         closed.add(active);
         active = null;
@@ -250,16 +229,14 @@ public class InboxLog {
     /** Closes the active segment once it is old enough, deletes closed ones no lead needs. */
     void prune() throws IOException {
         synchronized (this) {
-            if (active != null && active.commit.appended() > 0
+            if (active != null && !active.files.isEmpty()
                     && !active.opened.plus(SEGMENT_AGE).isAfter(clock.instant())) {
                 retire();
             }
         }
         for (Segment segment : closed) {
             Instant now = clock.instant();
-            // never while a line of it is queued or its request waits: the channel stays open for them
-            if (!segment.commit.idle() || segment.commit.failed() || segment.keep
-                    || segment.closedAt.plus(KEEP_FOR).isAfter(now)) {
+            if (segment.pending.get() > 0 || segment.keep || segment.closedAt.plus(KEEP_FOR).isAfter(now)) {
                 continue;
             }
             if (!segment.closedAt.plus(FORCE_AFTER).isAfter(now)) {
@@ -286,19 +263,17 @@ public class InboxLog {
     /**
      * Erasure: rewrites every segment without the lines of the leads {@code erased} matches (it gets
      * each line's canonical lead), and answers how many lines went. The active segment is closed first
-     * (it takes no more lines; the next lead starts a new one), and every line queued in a closed
-     * segment is written before it is read, so a segment's bytes are all written when it is read and
-     * nothing is written to the old file after. The segment taking leads (opened after that, or empty
-     * when the erasure began) holds only leads that came during it, and is left as it is. Each rewrite is whole or absent: a new file, forced, renamed
-     * over the old one, the folder forced. A request still waiting for the old file's force loses
-     * nothing: its line is in the new file, forced before the rename.
+     * (it takes no more lines; the next lead starts a new one), so a segment's bytes are all written
+     * when it is read. Each rewrite is whole or absent: a new file, forced, renamed over the old one,
+     * the folder forced. A request still waiting for the old file's force loses nothing: its line is
+     * in the new file, forced before the rename.
      */
     public int erase(Predicate<String> erased) throws IOException {
         if (logDir == null) {
             return 0;
         }
         synchronized (this) {
-            if (active != null && active.commit.appended() > 0) {
+            if (active != null && !active.files.isEmpty()) {
                 retire();
             }
         }
@@ -314,19 +289,6 @@ public class InboxLog {
         segments = segments.stream().filter(path -> path.getFileName().toString().endsWith(".log")).toList();
         int removed = 0;
         for (Path path : segments) {
-            Segment live;
-            synchronized (this) {
-                if (active != null && active.path.equals(path)) {
-                    // it took no lead when the erasure began: rewritten under its appends, later lines would be lost
-                    continue;
-                }
-                live = closedSegment(path);
-            }
-            if (live != null) {
-                // retired, it takes no more lines: those queued before are written now (or their write or
-                // force failed, and nothing is written after), never to the old file once it is replaced
-                live.commit.drain();
-            }
             synchronized (rewrites) {
                 if (Files.exists(path)) {
                     removed += rewrite(path, erased);
@@ -334,21 +296,6 @@ public class InboxLog {
             }
         }
         return removed;
-    }
-
-    /** For tests: how many leads the active segment took so far (0 without one). */
-    long activeLeads() {
-        Segment segment = active;
-        return segment == null ? 0 : segment.commit.appended();
-    }
-
-    private Segment closedSegment(Path path) {
-        for (Segment segment : closed) {
-            if (segment.path.equals(path)) {
-                return segment;
-            }
-        }
-        return null;
     }
 
     private int rewrite(Path path, Predicate<String> erased) throws IOException {
@@ -491,21 +438,14 @@ public class InboxLog {
         if (pruner != null) {
             pruner.shutdownNow();
         }
-        Segment last;
         synchronized (this) {
             stopped = true;
-            last = active;
-            active = null;
-        }
-        // no line is taken after this, and those queued before are written and forced (or fail) before their
-        // channel closes under them
-        if (last != null) {
-            last.commit.close();
-            last.commit.drain();
-            last.close();
+            if (active != null) {
+                active.close();
+                active = null;
+            }
         }
         for (Segment segment : closed) {
-            segment.commit.drain();
             segment.close();
         }
     }
@@ -533,61 +473,31 @@ public class InboxLog {
 
     /**
      * One log file: its channel (none for a segment a previous run left), the inbox files of its
-     * leads, and its group commit: the lines queued and the requests waiting on their write and force.
+     * leads, and the requests still waiting on its force.
      */
     private static final class Segment {
         final Path path;
         final FileChannel channel;
         final Instant opened;
-        /** Added under the group commit's lock with the lead's line: read once the segment is retired. */
         final List<String> files = new ArrayList<>();
+        final AtomicInteger pending = new AtomicInteger();
         final GroupCommit commit;
         volatile Instant closedAt;
-        /** The leader's copy of a batch ({@link #writeBatch}), made at the first one. */
-        private ByteBuffer batch;
-        /** Never pruned: a force of its leads' files failed (a failed write or force of it: {@link GroupCommit#failed}). */
+        /** Never pruned: a force of it (or of its leads' files) failed. */
         volatile boolean keep;
 
         Segment(Path path, FileChannel channel, Instant opened) {
             this.path = path;
             this.channel = channel;
             this.opened = opened;
-            this.commit = new GroupCommit(this::writeBatch, () -> channel.force(false));
+            this.commit = new GroupCommit(() -> channel.force(false));
         }
 
-        /**
-         * A batch's lines copied into one direct buffer of this segment's and written from it (one leader at a
-         * time per segment). Written as heap buffers, the JDK would copy each line into a temporary direct buffer
-         * and keep those per thread: up to a batch of them on every request thread that ever led one.
-         */
-        private void writeBatch(ByteBuffer[] lines) throws IOException {
-            if (batch == null) {
-                batch = ByteBuffer.allocateDirect(BATCH_BYTES);
-            }
-            for (ByteBuffer line : lines) {
-                while (line.hasRemaining()) {
-                    int part = Math.min(batch.remaining(), line.remaining());
-                    batch.put(line.slice(line.position(), part));
-                    line.position(line.position() + part);
-                    if (!batch.hasRemaining()) {
-                        writeOut();
-                    }
-                }
-            }
-            writeOut();
-        }
-
-        private void writeOut() throws IOException {
-            batch.flip();
-            while (batch.hasRemaining()) {
-                channel.write(batch);
-            }
-            batch.clear();
-        }
-
-        /** Queues a lead's line: its ticket, or 0 if the segment takes no more leads. */
-        long append(byte[] line, String file) {
-            return commit.append(line, () -> files.add(file));
+        /** Under the log's lock. */
+        void append(byte[] line, String file) throws IOException {
+            write(line);
+            files.add(file);
+            pending.incrementAndGet();
         }
 
         void write(byte[] bytes) throws IOException {
