@@ -92,7 +92,7 @@ class BackfillCountBoundTest {
 
     @Test
     void aTargetThatHasEveryLeadIsCountedAfterTheNewestBoundOfTheJournalAndSaysItStopped(@TempDir Path dir) throws Exception {
-        Counting counting = new Counting(JournalBoundsTest.fresh(null, "h2"));
+        Counting counting = new Counting(JournalDatabases.fresh("h2"));
         JournalStore store = new JournalStore(counting.dataSource());
         int leads = JournalStore.MOST_EXAMINED + 700;
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
@@ -132,7 +132,7 @@ class BackfillCountBoundTest {
 
     @Test
     void theArchiveIsNotListedWholeForACount(@TempDir Path dir) throws Exception {
-        Counting counting = new Counting(JournalBoundsTest.fresh(null, "h2"));
+        Counting counting = new Counting(JournalDatabases.fresh("h2"));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
         for (int i = 0; i < 10; i++) {
@@ -163,7 +163,7 @@ class BackfillCountBoundTest {
 
     @Test
     void theBackfillReadsTheJournalsIdsInKeysetPagesEachOnceOldestFirstEvenAcrossEqualTimes() {
-        Counting counting = new Counting(JournalBoundsTest.fresh(null, "h2"));
+        Counting counting = new Counting(JournalDatabases.fresh("h2"));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
         java.util.List<String> expected = new java.util.ArrayList<>();

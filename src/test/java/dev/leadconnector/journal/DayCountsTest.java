@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.leadconnector.journal.JournalStore.DayActionOfferCount;
 import dev.leadconnector.journal.JournalStore.DayCount;
 import dev.leadconnector.journal.JournalStore.LeadRow;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,8 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,22 +33,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class DayCountsTest {
 
-    static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    static java.util.stream.Stream<String> databases() {
-        return java.util.stream.Stream.of("h2", "postgresql");
-    }
-
     static final ZoneId ZONE = ZoneId.systemDefault();
     static final LocalDate TODAY = LocalDate.now(ZONE);
     static final Instant FIRST_CHARTED = TODAY.minusDays(DayCounts.DAYS - 1).atStartOfDay(ZONE).toInstant();
@@ -60,9 +40,9 @@ class DayCountsTest {
     static final List<String> OFFERS = java.util.Arrays.asList("contoso.analytics", "Partner Hub", null);
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theChartsSayWhatAGroupedCountOfTheLeadsSays(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         List<LeadRow> batch = new ArrayList<>();
         for (int i = 0; i < 900; i++) {
@@ -84,9 +64,9 @@ class DayCountsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aLeadKeptAlreadyIsNotCountedAgain(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         Instant now = Instant.now();
         store.addLeads(List.of(lead(1, now, "INS", "o"), lead(2, now, "INS", "o")));
@@ -103,9 +83,9 @@ class DayCountsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theLongestActionAndOfferTheJournalKeepsAreCountedUnderTheirStart(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         // 4 bytes each in UTF-8: as the journal's columns, 3 KB of key, past PostgreSQL's 2,704 bytes for one
         String action = "\uD83D\uDE00".repeat(JournalStore.ACTION_LENGTH / 2);
@@ -120,7 +100,7 @@ class DayCountsTest {
 
     @Test
     void twoInstancesAddingToTheSameRowsOnOnePostgresqlLoseNothing() throws Exception {
-        DataSource database = JournalBoundsTest.fresh(postgres, "postgresql");
+        DataSource database = JournalDatabases.fresh("postgresql");
         List<JournalStore> instances = List.of(new JournalStore(database), new JournalStore(database));
         int batches = 40;
         int perBatch = 25;
@@ -159,9 +139,9 @@ class DayCountsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aJournalFromBeforeIsCountedOnceAtStartOverTheChartsDays(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JdbcTemplate jdbc = new JdbcTemplate(database);
         new JournalStore(database);
         jdbc.execute("DROP TABLE " + DayCounts.TABLE); // as the version before left it
@@ -184,9 +164,9 @@ class DayCountsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theCountsOutliveTheirLeadsForTheChartsDaysOnly(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         Instant now = Instant.now();
         store.addLeads(List.of(lead(1, now.minusSeconds(40 * 86_400L), "INS", "o"), lead(2, now.minusSeconds(10 * 86_400L), "INS", "o"),

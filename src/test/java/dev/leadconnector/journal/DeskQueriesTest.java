@@ -12,15 +12,12 @@ import dev.leadconnector.journal.JournalStore.LeadFilter;
 import dev.leadconnector.journal.JournalStore.LeadPage;
 import dev.leadconnector.journal.JournalStore.DayActionOfferCount;
 import dev.leadconnector.journal.JournalStore.TargetCount;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,26 +31,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class DeskQueriesTest {
 
-    static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    static java.util.stream.Stream<String> databases() {
-        return java.util.stream.Stream.of("h2", "postgresql");
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void leadsPerDayCountsEachDayAndActionSinceTheStart(String kind) {
-        Counting counting = new Counting(JournalBoundsTest.fresh(postgres, kind));
+        Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
@@ -76,9 +57,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void oneStatementCountsEachDayActionAndOfferForBothCharts(String kind) {
-        Counting counting = new Counting(JournalBoundsTest.fresh(postgres, kind));
+        Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
@@ -106,9 +87,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theOffersBeyondTheMostReadAreFoldedSoTheRowsStayFewHoweverManyOffers(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         ZoneId zone = ZoneId.systemDefault();
         LocalDate today = LocalDate.now(zone);
@@ -144,9 +125,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theNewestLeadsComeAPageAtATimeNewestFirstAcrossEqualTimes(String kind) {
-        Counting counting = new Counting(JournalBoundsTest.fresh(postgres, kind));
+        Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-12-01T00:00:00.123456Z");
         for (int i = 0; i < 60; i++) {
@@ -171,9 +152,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theLeadsOfOneOfferComeOffTheirOwnIndexAPageAtATime(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         Instant start = Instant.parse("2026-12-01T00:00:00Z");
         for (int i = 0; i < 40; i++) {
@@ -196,9 +177,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theStateFilterTellsEachTargetsStateFromTheLeadsEvents(String kind) {
-        JournalStore store = new JournalStore(JournalBoundsTest.fresh(postgres, kind));
+        JournalStore store = new JournalStore(JournalDatabases.fresh(kind));
         Instant t = Instant.parse("2026-12-01T10:00:00Z");
         String routed = "{\"targets\":[\"archive\",\"crm\"],\"notSent\":{\"mail_x\":\"does not take offer \\\"crm\\\":\"}}";
         String delivered = lead(store, 1, t);
@@ -237,9 +218,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aStateFilterLooksAtABoundedNumberOfLeadsAndGoesOnFromThere(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
         Instant t = Instant.parse("2026-12-01T10:00:00Z");
         List<Object[]> rows = new java.util.ArrayList<>();
@@ -264,9 +245,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aTableMadeBeforeGetsTheOfferColumnInPlace(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JdbcTemplate jdbc = new JdbcTemplate(database);
         jdbc.execute("CREATE TABLE LEAD_JOURNAL_LEAD (lead_id VARCHAR(32) PRIMARY KEY, received_at TIMESTAMP NOT NULL, "
                 + "email_hash VARCHAR(64), action VARCHAR(256), canonical_lead VARCHAR(1000000) NOT NULL)");
@@ -293,7 +274,7 @@ class DeskQueriesTest {
         assertThat(JournalStore.offerOf(null, "Contoso Analytics")).isEqualTo("Contoso Analytics");
         assertThat(JournalStore.offerOf(" ", null)).isNull();
 
-        JournalStore store = new JournalStore(JournalBoundsTest.fresh(postgres, "h2"));
+        JournalStore store = new JournalStore(JournalDatabases.fresh("h2"));
         LeadJournal journal = new LeadJournal(store, JournalBoundsTest.MAPPER, "key",
                 new dev.leadconnector.security.SecretValues(new org.springframework.core.env.StandardEnvironment()),
                 java.time.Clock.systemUTC());
@@ -327,9 +308,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void perTargetItCountsLeadsNotEventsSinceTheTime(String kind) {
-        JournalStore store = new JournalStore(JournalBoundsTest.fresh(postgres, kind));
+        JournalStore store = new JournalStore(JournalDatabases.fresh(kind));
         Instant t = Instant.parse("2026-12-01T10:00:00Z");
         String a = "%032x".formatted(1);
         String b = "%032x".formatted(2);
@@ -347,9 +328,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aLeadsEventsHaveAnIndexByLeadIdOnBothDatabases(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         new JournalStore(database);
         // PostgreSQL keeps index and table names in one namespace: LEAD_JOURNAL_LEAD (the index by lead
         // id on the events) was never made there, the leads table having that name; the desk reads a
@@ -363,9 +344,9 @@ class DeskQueriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void indexesAWiderOneLeadsWithAreDroppedFromAJournalMadeBefore(String kind) {
-        DataSource database = JournalBoundsTest.fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JdbcTemplate jdbc = new JdbcTemplate(database);
         new JournalStore(database);
         // as an earlier version made them (on PostgreSQL the events' one could not be: the leads table has its name)
@@ -384,7 +365,7 @@ class DeskQueriesTest {
 
     @Test
     void theDesksQueriesReadOffTheTimeIndexes() {
-        JdbcTemplate jdbc = new JdbcTemplate(JournalBoundsTest.fresh(postgres, "h2"));
+        JdbcTemplate jdbc = new JdbcTemplate(JournalDatabases.fresh("h2"));
         new JournalStore(jdbc.getDataSource());
         assertThat(jdbc.queryForList("EXPLAIN SELECT * FROM LEAD_JOURNAL_LEAD WHERE received_at <= TIMESTAMP '2026-11-01 00:00:00' "
                 + "AND (received_at < TIMESTAMP '2026-11-01 00:00:00' OR lead_id < 'x') ORDER BY received_at DESC, lead_id DESC LIMIT 26")

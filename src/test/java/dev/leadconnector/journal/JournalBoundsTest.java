@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadconnector.journal.JournalStore.Event;
 import dev.leadconnector.journal.JournalStore.LeadRow;
 import dev.leadconnector.security.SecretValues;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -23,14 +22,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,40 +35,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class JournalBoundsTest {
 
-    static EmbeddedPostgres postgres;
-    static final AtomicInteger DATABASES = new AtomicInteger();
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
-    static Stream<Arguments> databases() {
-        return Stream.of(Arguments.of("h2"), Arguments.of("postgresql"));
-    }
-
-    /** A new, empty database of the kind (PostgreSQL: on that server). */
-    static DataSource fresh(EmbeddedPostgres postgres, String kind) {
-        String name = "journal" + DATABASES.incrementAndGet();
-        if (kind.equals("h2")) {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
-            return h2;
-        }
-        new JdbcTemplate(postgres.getPostgresDatabase()).execute("CREATE DATABASE " + name);
-        return postgres.getDatabase("postgres", name);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void theEmailLookupReadsOnePageNewestFirstFromTheDatabase(String kind) {
-        Counting counting = new Counting(fresh(postgres, kind));
+        Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
         Instant start = Instant.parse("2026-12-01T00:00:00Z");
         for (int i = 0; i < 60; i++) {
@@ -96,9 +62,9 @@ class JournalBoundsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aJourneyReadsABoundedNumberOfEventsWhateverTheDuplicates(String kind) {
-        Counting counting = new Counting(fresh(postgres, kind));
+        Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
         String id = "%032x".formatted(7);
         Instant t = Instant.parse("2026-12-01T00:00:00Z");
@@ -122,9 +88,9 @@ class JournalBoundsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aTableWithTheOldNarrowActionColumnIsWidenedAndAStartAgainChangesNothing(String kind) {
-        DataSource database = fresh(postgres, kind);
+        DataSource database = JournalDatabases.fresh(kind);
         JdbcTemplate jdbc = new JdbcTemplate(database);
         jdbc.execute("CREATE TABLE LEAD_JOURNAL_LEAD (lead_id VARCHAR(32) PRIMARY KEY, received_at TIMESTAMP NOT NULL, "
                 + "email_hash VARCHAR(64), action VARCHAR(64), canonical_lead VARCHAR(1000000) NOT NULL)");
@@ -140,9 +106,9 @@ class JournalBoundsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void whatTheJournalWritesFitsItsColumnsCutWhereItMustAndMarked(String kind) throws Exception {
-        JournalStore store = new JournalStore(fresh(postgres, kind));
+        JournalStore store = new JournalStore(JournalDatabases.fresh(kind));
         LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
                 Clock.systemUTC());
         journal.start();
@@ -185,7 +151,7 @@ class JournalBoundsTest {
 
     @Test
     void aRowTheDatabaseRefusesLosesItselfNotTheOtherLeadsOfItsBatch() {
-        JournalStore store = new JournalStore(fresh(postgres, "h2"));
+        JournalStore store = new JournalStore(JournalDatabases.fresh("h2"));
         LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
                 Clock.systemUTC());
         String good = "%032x".formatted(5);
@@ -203,9 +169,9 @@ class JournalBoundsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
+    @MethodSource("dev.leadconnector.journal.JournalDatabases#kinds")
     void aBatchOfLeadsWithOneKeptAlreadyKeepsTheOthersAndEveryEvent(String kind) {
-        JournalStore store = new JournalStore(fresh(postgres, kind));
+        JournalStore store = new JournalStore(JournalDatabases.fresh(kind));
         String again = "%032x".formatted(6);
         store.addLead(new LeadRow(again, Instant.parse("2026-12-01T00:00:00Z"), null, "INS", "{\"id\":\"" + again + "\"}"));
         LeadJournal journal = new LeadJournal(store, MAPPER, "key", new SecretValues(new StandardEnvironment()),
