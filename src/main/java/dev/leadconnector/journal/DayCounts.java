@@ -57,12 +57,12 @@ final class DayCounts {
     private final JdbcTemplate jdbc;
     private final String upsert;
 
-    DayCounts(JdbcTemplate jdbc) {
+    DayCounts(JdbcTemplate jdbc, boolean postgres) {
         this.jdbc = jdbc;
         SharedSchema.create(jdbc, "CREATE TABLE IF NOT EXISTS " + TABLE + " (lead_day DATE NOT NULL, "
                 + "action VARCHAR(" + KEY_ACTION + ") NOT NULL, offer VARCHAR(" + KEY_OFFER
                 + ") NOT NULL, leads BIGINT NOT NULL, PRIMARY KEY (lead_day, action, offer))");
-        this.upsert = JournalStore.onPostgres(jdbc)
+        this.upsert = postgres
                 ? "INSERT INTO " + TABLE + " AS t (lead_day, action, offer, leads) VALUES (?, ?, ?, ?) "
                         + "ON CONFLICT (lead_day, action, offer) DO UPDATE SET leads = t.leads + EXCLUDED.leads"
                 : "MERGE INTO " + TABLE + " t USING (VALUES (CAST(? AS DATE), CAST(? AS VARCHAR(" + KEY_ACTION

@@ -118,12 +118,12 @@ public class JournalStore {
             SharedSchema.create(jdbc, "DROP INDEX " + (postgres ? "CONCURRENTLY " : "") + "IF EXISTS " + made);
         }
         // the charts' counts per day, action and offer, kept as leads are inserted (issue 28)
-        this.dayCounts = new DayCounts(jdbc);
+        this.dayCounts = new DayCounts(jdbc, postgres);
         dayCounts.countJournalFromBefore(java.time.LocalDate.now());
     }
 
     /** Whether the journal is on PostgreSQL, else H2: for the few statements the two spell differently. */
-    static boolean onPostgres(JdbcTemplate jdbc) {
+    private static boolean onPostgres(JdbcTemplate jdbc) {
         return jdbc.execute((ConnectionCallback<Boolean>) connection ->
                 connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres"));
     }
