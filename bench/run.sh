@@ -5,7 +5,8 @@
 #   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
 #   bench/run.sh --no-build use the jars already built
 #   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no AOT cache)
-#   bench/run.sh --intake-only baseline and connector intake and start-up only (two minutes): one lever
+#   bench/run.sh --intake-only baseline and connector intake and start-up only (three minutes): one lever;
+#                           the connector twice, dispatching and with dispatch held (intake alone)
 #   bench/run.sh --e2e-only   the connector with the three CRMs only (end to end, burst, lone leads): a dispatch-side lever
 #   bench/run.sh --allocation heap allocated per lead end to end, from the GC log: counts bytes, not time
 #   bench/run.sh --azure      the connector under profile azure (an Azurite queue as its inbox, PostgreSQL for
@@ -286,10 +287,20 @@ fi
 connector_intake embedded
 
 if $INTAKE_ONLY; then
+  # the same connector with dispatch held (its route file not loaded: the leads stay in the inbox), so
+  # that one run splits the CPU per lead into intake's and dispatch's: the baseline dispatches nothing
+  DISPATCHING=$CONN_INTAKE DISPATCHING_TAIL="RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
+  connector_intake held --camel.main.routes-exclude-pattern=file:routes/lead-dispatch.camel.yaml
+  ratio() {   # FIELD LINE BASELINE-LINE
+    awk -v a="$(field "$1" "$2")" -v b="$(field "$1" "$3")" 'BEGIN {printf "%.1fx", (b > 0 ? a / b : 0)}'
+  }
+  ratios() { echo "$(ratio cpu_ms_per_lead "$1" "$BASE_INTAKE") CPU per lead, $(ratio request_threads_cpu_ms_per_lead "$1" "$BASE_INTAKE") on the request threads, $(ratio per_s "$1" "$BASE_INTAKE") leads/s"; }
   {
     echo "lead-connector intake, $RUN, $(nproc) cores; command: bench/run.sh $*; JAVA_OPTS=${JAVA_OPTS:-(none)}; CONNECTOR_ARGS=${CONNECTOR_ARGS:-(none)}"
-    echo "connector: $CONN_INTAKE; RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
+    echo "connector: $DISPATCHING; $DISPATCHING_TAIL"
+    echo "  dispatch held: $CONN_INTAKE; RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
     echo "baseline:  $BASE_INTAKE; RSS after $BASE_RSS MB; load $BASE_LOAD"
+    echo "against the baseline: connector $(ratios "$DISPATCHING"); dispatch held $(ratios "$CONN_INTAKE")"
     printf '%s\n' "${STARTUPS[@]}"
   } | tee "$OUT/table.txt"
   exit 0
