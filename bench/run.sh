@@ -2,7 +2,7 @@
 # The lead-connector benchmark: one command, everything on 127.0.0.1, one table at the end.
 #   bench/run.sh            full run (six to eight minutes after the build)
 #   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
-#   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/)
+#   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/; each connector run of it)
 #   bench/run.sh --no-build use the jars already built
 #   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no AOT cache)
 #   bench/run.sh --intake-only baseline and connector intake and start-up only (three minutes): one lever;
@@ -141,15 +141,17 @@ loadgen() { java -cp "$WORK/loadgen" LoadGen "$@"; }
 intake() {
   local url=$1 name=$2 pid=$3 cpu0 line
   BENCH_PREFIX="bench-$name-warm" wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "$url" >"$OUT/wrk-$name-warm.txt"
-  if $PROFILE && [ "$name" = embedded ]; then "$JCMD" "$pid" JFR.start name=intake settings=profile filename="$OUT/intake.jfr" >/dev/null; fi
+  # the connector's runs (embedded: intake.jfr, profile.txt; held: intake-held.jfr, profile-held.txt)
+  local suffix=${name#embedded}; suffix=${suffix:+-$suffix}
+  if $PROFILE && [ "$name" != baseline ]; then "$JCMD" "$pid" JFR.start name=intake settings=profile filename="$OUT/intake$suffix.jfr" >/dev/null; fi
   cpu0=$(cpu_ms "$pid") http0=$(http_cpu_ms "$pid")
   BENCH_PREFIX="bench-$name" wrk -t2 -c$CONNECTIONS -d${DURATION}s -s bench/intake.lua "$url" >"$OUT/wrk-$name.txt"
   line=$(grep '^intake ' "$OUT/wrk-$name.txt")
   per_lead() { awk -v c="$1" -v n="$(field requests "$line")" 'BEGIN {printf "%.3f", (n > 0 ? c / n : 0)}'; }
   echo "$line cpu_ms_per_lead=$(per_lead $(($(cpu_ms "$pid") - cpu0))) request_threads_cpu_ms_per_lead=$(per_lead $(($(http_cpu_ms "$pid") - http0)))"
-  if $PROFILE && [ "$name" = embedded ]; then
+  if $PROFILE && [ "$name" != baseline ]; then
     "$JCMD" "$pid" JFR.stop name=intake >/dev/null
-    bench/jfr-top.sh "$OUT/intake.jfr" >"$OUT/profile.txt"
+    bench/jfr-top.sh "$OUT/intake$suffix.jfr" >"$OUT/profile$suffix.txt"
   fi
 }
 
@@ -442,6 +444,6 @@ TABLE=$OUT/table.txt
     "$(field salesforce_p99_ms "$LONE"), marketo $(field marketo_p99_ms "$LONE"), dynamics $(field dynamics_p99_ms "$LONE")."
   echo "Start-up to ready by JVM setup, Java 25 unless it says 17 (embedded defaults; the table's connector: $($PLAIN && echo 'java -jar, no options' || echo 'jvm.options + AOT cache, as the Dockerfile runs it')):"
   printf '%s\n' "${STARTUPS[@]}"
-  if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt"; fi
+  if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt (dispatch held, with --intake-only: profile-held.txt)"; fi
 } | tee "$TABLE"
 [ "$UNMATCHED" = 0 ] || log "WARNING: $UNMATCHED CRM requests matched no stub in bench/wiremock/mappings (see $OUT)"
