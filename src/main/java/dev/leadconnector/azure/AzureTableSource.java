@@ -1,7 +1,5 @@
 package dev.leadconnector.azure;
 
-import com.azure.data.tables.TableClient;
-import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -44,14 +42,10 @@ public class AzureTableSource {
     @ConfigurationProperties("leads.sources.azure-table")
     public record Settings(String connectionString, String table) {
 
-        public Settings {
-            connectionString = connectionString == null ? "" : connectionString;
-        }
-
         /** Never the connection string itself. */
         @Override
         public String toString() {
-            return "Settings[table=" + table + "]";
+            return AzureTable.describe(table);
         }
     }
 
@@ -59,9 +53,7 @@ public class AzureTableSource {
     private final MarketplaceTableShape shape;
     private final MarketplacePayloadReader reader;
     private final TableWatermark watermark;
-    private final String connectionString;
-    private final String table;
-    private volatile TableClient client;
+    private final AzureTable table;
 
     public AzureTableSource(ObjectMapper mapper, MarketplacePayloadReader reader, TableWatermark watermark,
                             Settings settings) {
@@ -69,8 +61,7 @@ public class AzureTableSource {
         this.shape = new MarketplaceTableShape(mapper);
         this.reader = reader;
         this.watermark = watermark;
-        this.connectionString = settings.connectionString();
-        this.table = settings.table();
+        this.table = AzureTable.existing("leads.sources.azure-table", settings.connectionString(), settings.table());
     }
 
     /** The entities not read yet, oldest first: at or after the watermark's time, less those already read at it. */
@@ -81,7 +72,7 @@ public class AzureTableSource {
             query.setFilter("Timestamp ge datetime'" + ODATA.format(from.timestamp().atZoneSameInstant(ZoneOffset.UTC)) + "'");
         }
         // the service lists by PartitionKey and RowKey: read every match, then order by time
-        return StreamSupport.stream(client().listEntities(query, null, null).spliterator(), false)
+        return StreamSupport.stream(table.client().listEntities(query, null, null).spliterator(), false)
                 .filter(entity -> from == null || !from.alreadyRead(entity.getTimestamp(), keyOf(entity)))
                 .sorted(Comparator.comparing(TableEntity::getTimestamp))
                 .toList();
@@ -118,27 +109,10 @@ public class AzureTableSource {
     }
 
     private String sourceName() {
-        return "azure-table:" + table;
+        return "azure-table:" + table.name();
     }
 
     private static String keyOf(TableEntity entity) {
         return entity.getPartitionKey() + "/" + entity.getRowKey();
-    }
-
-    private TableClient client() {
-        TableClient current = client;
-        if (current == null) {
-            synchronized (this) {
-                if (client == null) {
-                    if (connectionString.isBlank()) {
-                        throw new IllegalStateException("leads.sources.azure-table.connection-string is not set");
-                    }
-                    client = new TableServiceClientBuilder().connectionString(connectionString).buildClient()
-                            .getTableClient(table);
-                }
-                current = client;
-            }
-        }
-        return current;
     }
 }

@@ -1,8 +1,5 @@
 package dev.leadconnector.azure;
 
-import com.azure.data.tables.TableClient;
-import com.azure.data.tables.TableServiceClient;
-import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,28 +25,21 @@ public class AzureTableTarget {
     @ConfigurationProperties("leads.targets.azure-table")
     public record Settings(String connectionString, String table) {
 
-        public Settings {
-            connectionString = connectionString == null ? "" : connectionString;
-        }
-
         /** Never the connection string itself. */
         @Override
         public String toString() {
-            return "Settings[table=" + table + "]";
+            return AzureTable.describe(table);
         }
     }
 
     private final ObjectMapper mapper;
     private final MarketplaceTableShape shape;
-    private final String connectionString;
-    private final String table;
-    private volatile TableClient client;
+    private final AzureTable table;
 
     public AzureTableTarget(ObjectMapper mapper, Settings settings) {
         this.mapper = mapper;
         this.shape = new MarketplaceTableShape(mapper);
-        this.connectionString = settings.connectionString();
-        this.table = settings.table();
+        this.table = AzureTable.createdOnFirstUse("leads.targets.azure-table", settings.connectionString(), settings.table());
     }
 
     /**
@@ -59,26 +49,7 @@ public class AzureTableTarget {
     public void upsert(@Body String leadJson, Message message) throws Exception {
         Lead lead = mapper.readValue(leadJson, Lead.class);
         TableEntity entity = shape.toEntity(lead);
-        client().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
+        table.client().upsertEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, null, null);
         message.setHeader(Ticket.RECORD_ID, entity.getPartitionKey() + "/" + entity.getRowKey());
-    }
-
-    private TableClient client() {
-        TableClient current = client;
-        if (current == null) {
-            synchronized (this) {
-                if (client == null) {
-                    if (connectionString.isBlank()) {
-                        throw new IllegalStateException("leads.targets.azure-table.connection-string is not set");
-                    }
-                    TableServiceClient service = new TableServiceClientBuilder()
-                            .connectionString(connectionString).buildClient();
-                    service.createTableIfNotExists(table);
-                    client = service.getTableClient(table);
-                }
-                current = client;
-            }
-        }
-        return current;
     }
 }

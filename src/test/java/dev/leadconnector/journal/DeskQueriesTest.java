@@ -36,24 +36,21 @@ class DeskQueriesTest {
     void leadsPerDayCountsEachDayAndActionSinceTheStart(String kind) {
         Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
-        ZoneId zone = ZoneId.systemDefault();
-        LocalDate today = LocalDate.now(zone);
-        Instant noon = today.atTime(12, 0).atZone(zone).toInstant();
-        Instant yesterday = noon.minusSeconds(86_400);
-        Instant longAgo = noon.minusSeconds(40 * 86_400L);
+        Today today = Today.here();
+        Instant noon = today.noon();
         int n = 0;
-        for (Instant at : List.of(noon, noon, yesterday, longAgo)) {
+        for (Instant at : List.of(noon, noon, today.noonDaysAgo(1), today.noonDaysAgo(40))) {
             store.addLead(new LeadRow("%032x".formatted(n++), at, null, "INS", "{}"));
         }
         store.addLead(new LeadRow("%032x".formatted(n), noon, null, "UPGRADE", "{}"));
         counting.reset();
 
-        List<DayCount> days = store.leadsPerDay(today.minusDays(29).atStartOfDay(zone).toInstant(), 100);
+        List<DayCount> days = store.leadsPerDay(today.chartsStart(), 100);
 
         assertThat(days).extracting(DayCount::day, DayCount::action, DayCount::leads).containsExactly(
-                tuple(today.minusDays(1), "INS", 1L), tuple(today, "INS", 2L), tuple(today, "UPGRADE", 1L));
+                tuple(today.date().minusDays(1), "INS", 1L), tuple(today.date(), "INS", 2L), tuple(today.date(), "UPGRADE", 1L));
         assertThat(counting.statements).singleElement().asString().contains("LIMIT ?");
-        assertThat(store.leadsPerDay(today.minusDays(29).atStartOfDay(zone).toInstant(), 1)).hasSize(1);
+        assertThat(store.leadsPerDay(today.chartsStart(), 1)).hasSize(1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,29 +58,28 @@ class DeskQueriesTest {
     void oneStatementCountsEachDayActionAndOfferForBothCharts(String kind) {
         Counting counting = new Counting(JournalDatabases.fresh(kind));
         JournalStore store = new JournalStore(counting.dataSource());
-        ZoneId zone = ZoneId.systemDefault();
-        LocalDate today = LocalDate.now(zone);
-        Instant noon = today.atTime(12, 0).atZone(zone).toInstant();
-        Instant yesterday = noon.minusSeconds(86_400);
+        Today today = Today.here();
+        Instant noon = today.noon();
         int n = 0;
-        for (Instant at : List.of(noon, noon, yesterday)) {
+        for (Instant at : List.of(noon, noon, today.noonDaysAgo(1))) {
             store.addLead(new LeadRow("%032x".formatted(n++), at, null, "INS", "{}", "contoso.analytics"));
         }
         store.addLead(new LeadRow("%032x".formatted(n++), noon, null, "INS", "{}", null));
         store.addLead(new LeadRow("%032x".formatted(n++), noon, null, "UPGRADE", "{}", "Partner Hub"));
-        store.addLead(new LeadRow("%032x".formatted(n), noon.minusSeconds(40 * 86_400L), null, "INS", "{}", "contoso.analytics"));
+        store.addLead(new LeadRow("%032x".formatted(n), today.noonDaysAgo(40), null, "INS", "{}", "contoso.analytics"));
         counting.reset();
 
-        List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(today.minusDays(29).atStartOfDay(zone).toInstant(), 50, 100);
+        List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(today.chartsStart(), 50, 100);
 
         assertThat(days).extracting(DayActionOfferCount::day, DayActionOfferCount::action, DayActionOfferCount::offer,
                 DayActionOfferCount::otherOffers, DayActionOfferCount::leads).containsExactly(
-                tuple(today.minusDays(1), "INS", "contoso.analytics", false, 1L),
-                tuple(today, "INS", null, false, 1L), tuple(today, "INS", "contoso.analytics", false, 2L),
-                tuple(today, "UPGRADE", "Partner Hub", false, 1L));
+                tuple(today.date().minusDays(1), "INS", "contoso.analytics", false, 1L),
+                tuple(today.date(), "INS", null, false, 1L), tuple(today.date(), "INS", "contoso.analytics", false, 2L),
+                tuple(today.date(), "UPGRADE", "Partner Hub", false, 1L));
         assertThat(counting.statements).singleElement().asString().contains("LIMIT ?");
-        assertThat(store.leadsPerDayByActionAndOffer(today.minusDays(29).atStartOfDay(zone).toInstant(), 50, 1))
-                .as("cut: the newest day's first row, not the oldest day's").extracting(DayActionOfferCount::day).containsExactly(today);
+        assertThat(store.leadsPerDayByActionAndOffer(today.chartsStart(), 50, 1))
+                .as("cut: the newest day's first row, not the oldest day's").extracting(DayActionOfferCount::day)
+                .containsExactly(today.date());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -91,14 +87,12 @@ class DeskQueriesTest {
     void theOffersBeyondTheMostReadAreFoldedSoTheRowsStayFewHoweverManyOffers(String kind) {
         DataSource database = JournalDatabases.fresh(kind);
         JournalStore store = new JournalStore(database);
-        ZoneId zone = ZoneId.systemDefault();
-        LocalDate today = LocalDate.now(zone);
-        Instant noon = today.atTime(12, 0).atZone(zone).toInstant();
+        Today today = Today.here();
         List<LeadRow> rows = new java.util.ArrayList<>();
         int n = 0;
         // 500 offers over 3 days and 2 actions; "big" has most leads, "second" the next most
         for (int day = 0; day < 3; day++) {
-            Instant at = noon.minusSeconds(day * 86_400L);
+            Instant at = today.noonDaysAgo(day);
             for (int offer = 0; offer < 500; offer++) {
                 for (String action : List.of("INS", "Create")) {
                     rows.add(new LeadRow("%032x".formatted(n++), at, null, action, "{}", "offer-%03d".formatted(offer)));
@@ -113,11 +107,11 @@ class DeskQueriesTest {
         }
         store.addLeads(rows); // as the writer keeps them: with their day counts, which the charts read
 
-        List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(today.minusDays(29).atStartOfDay(zone).toInstant(), 2, 1000);
+        List<DayActionOfferCount> days = store.leadsPerDayByActionAndOffer(today.chartsStart(), 2, 1000);
 
         assertThat(days).as("3 days: INS by big, second and the other offers; Create by the other offers").hasSize(3 * 4);
         assertThat(days).filteredOn(DayActionOfferCount::otherOffers).extracting(DayActionOfferCount::offer).containsOnlyNulls();
-        assertThat(days).filteredOn(c -> c.day().equals(today)).extracting(DayActionOfferCount::action, DayActionOfferCount::offer,
+        assertThat(days).filteredOn(c -> c.day().equals(today.date())).extracting(DayActionOfferCount::action, DayActionOfferCount::offer,
                 DayActionOfferCount::otherOffers, DayActionOfferCount::leads).containsExactly(
                 tuple("Create", null, true, 500L), tuple("INS", "big", false, 5L), tuple("INS", "second", false, 3L),
                 tuple("INS", null, true, 500L));
@@ -296,6 +290,28 @@ class DeskQueriesTest {
     }
 
     static final LeadFilter NONE = new LeadFilter(null, null, null);
+
+    /** Today in this machine's zone, as the charts count days: its noon, and the first of the charts' 30 days. */
+    private record Today(ZoneId zone, LocalDate date) {
+
+        static Today here() {
+            ZoneId zone = ZoneId.systemDefault();
+            return new Today(zone, LocalDate.now(zone));
+        }
+
+        Instant noon() {
+            return date.atTime(12, 0).atZone(zone).toInstant();
+        }
+
+        /** Noon so many days before today's, counted in seconds as the leads' times are. */
+        Instant noonDaysAgo(long days) {
+            return noon().minusSeconds(days * 86_400L);
+        }
+
+        Instant chartsStart() {
+            return date.minusDays(29).atStartOfDay(zone).toInstant();
+        }
+    }
 
     private static String lead(JournalStore store, int n, Instant at) {
         String id = "%032x".formatted(n);

@@ -1,5 +1,7 @@
 package dev.leadconnector.support;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -31,6 +33,13 @@ public final class HeldCalls implements ServeEventListener {
     public Hold hold() {
         Hold hold = new Hold(UUID.randomUUID().toString());
         holds.put(hold.key, hold);
+        return hold;
+    }
+
+    /** A new hold on the calls {@code stub} matches, stubbed on {@code server}: they wait until it is released. */
+    public Hold hold(WireMockServer server, MappingBuilder stub) {
+        Hold hold = hold();
+        server.stubFor(stub.withServeEventListener(NAME, hold.parameters()));
         return hold;
     }
 

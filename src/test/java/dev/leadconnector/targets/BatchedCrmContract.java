@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every target that delivers in batches does, whatever its CRM: each CRM's test extends this with
- * its connector (started once for the class, with {@link #settings}) and its CRM's fake, which answers
- * as that CRM's API documents it. Waits are conditions with deadlines, never durations.
+ * its connector (a {@link ContractConnector}, started once for the class, with {@link #settings}) and its
+ * CRM's fake, which answers as that CRM's API documents it. Waits are conditions with deadlines, never durations.
  */
 public abstract class BatchedCrmContract {
 
@@ -80,19 +80,22 @@ public abstract class BatchedCrmContract {
         }
     }
 
-    private final String target;
+    private final ContractConnector crm;
     /** This test's holds: released after it, whatever became of it, so no call of it stays in flight. */
     private final List<HeldCalls.Hold> holds = new ArrayList<>();
 
-    protected BatchedCrmContract(String target) {
-        this.target = target;
+    /** @param crm the test class's connector and fake, its {@code static} {@code @RegisterExtension} field */
+    protected BatchedCrmContract(ContractConnector crm) {
+        this.crm = crm;
     }
 
     protected String target() {
-        return target;
+        return crm.target();
     }
 
-    protected abstract RunningConnector connector();
+    protected RunningConnector connector() {
+        return crm.connector();
+    }
 
     protected abstract CrmFake fake();
 

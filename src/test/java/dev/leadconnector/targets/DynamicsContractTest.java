@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -17,15 +16,12 @@ import dev.leadconnector.support.DataverseBatch;
 import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.dynamics.HttpParts;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The batched-CRM contract for target "dynamics", against a WireMock Dataverse answering as the Web API
@@ -36,42 +32,25 @@ import org.junit.jupiter.api.io.TempDir;
 class DynamicsContractTest extends BatchedCrmContract {
 
     DynamicsContractTest() {
-        super("dynamics");
+        super(crm);
     }
 
     static final String LEADS = "/org/api/data/v9.2/leads";
     static final String BATCH = "/org/api/data/v9.2/$batch";
     static final Pattern EMAIL = Pattern.compile("'([^',\\[\\]()]+@[^',\\[\\]()]+)'");
 
-    @TempDir
-    static Path dataDir;
-    static WireMockServer dataverse;
     static final DataverseBatch batches = new DataverseBatch();
     static final HeldCalls held = new HeldCalls();
-    static RunningConnector connector;
+    static final WireMockServer dataverse = ContractConnector.wireMock(batches, held);
+    @RegisterExtension
+    static final ContractConnector crm = ContractConnector.against(dataverse, "dynamics", DynamicsContractTest::settings);
 
-    @BeforeAll
-    static void start() {
-        dataverse = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(batches, held));
-        dataverse.start();
+    /** Dataverse's usual answers (a token, nobody found, each batch part created), and the target's settings. */
+    static List<String> settings() {
         dataverse.stubFor(post("/aad/tenant-1/oauth2/v2.0/token").willReturn(okJson(DynamicsTargetTest.token("token-1"))));
         dataverse.stubFor(get(urlPathEqualTo(LEADS)).atPriority(10).willReturn(okJson("{\"value\":[]}")));
         dataverse.stubFor(post(BATCH).atPriority(10).willReturn(aResponse().withTransformers(DataverseBatch.NAME)));
-        List<String> settings = new ArrayList<>(BatchedCrmContract.settings("dynamics"));
-        connector = RunningConnector.start(dataDir, DynamicsTargetTest.settings(dataverse, settings.toArray(String[]::new)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        dataverse.stop();
-    }
-
-    @Override
-    protected RunningConnector connector() {
-        return connector;
+        return List.of(DynamicsTargetTest.settings(dataverse));
     }
 
     @Override
@@ -84,10 +63,8 @@ class DynamicsContractTest extends BatchedCrmContract {
 
             @Override
             public HeldCalls.Hold holdLookup(String email) {
-                HeldCalls.Hold hold = held.hold();
-                dataverse.stubFor(get(urlPathEqualTo(LEADS)).withQueryParam("$filter", containing(email)).atPriority(1)
-                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(okJson("{\"value\":[]}")));
-                return hold;
+                return held.hold(dataverse, get(urlPathEqualTo(LEADS)).withQueryParam("$filter", containing(email)).atPriority(1)
+                        .willReturn(okJson("{\"value\":[]}")));
             }
 
             @Override

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.leadconnector.support.RunningConnector.acceptedId;
 import static dev.leadconnector.support.RunningConnector.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,10 +30,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The batched-CRM contract for target "hubspot", and what is HubSpot's own, against a WireMock HubSpot
@@ -46,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HubSpotContractTest extends BatchedCrmContract {
 
     HubSpotContractTest() {
-        super("hubspot");
+        super(crm);
     }
 
     static final String BATCH = "/crm/v3/objects/contacts/batch/";
@@ -55,45 +52,27 @@ class HubSpotContractTest extends BatchedCrmContract {
     static final String CREATE = BATCH + "create";
     static final String TOKEN = "pat-na1-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
-    @TempDir
-    static Path dataDir;
-    static WireMockServer hubspot;
     static final FakeHubSpot contacts = new FakeHubSpot();
     static final HeldCalls held = new HeldCalls();
-    static RunningConnector connector;
+    static final WireMockServer hubspot = ContractConnector.wireMock(contacts, held);
+    @RegisterExtension
+    static final ContractConnector crm = ContractConnector.against(hubspot, "hubspot", HubSpotContractTest::settings);
 
-    @BeforeAll
-    static void start() {
-        hubspot = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(contacts, held));
-        hubspot.start();
+    /** HubSpot's answers (FakeHubSpot's contacts), and the target's settings. */
+    static List<String> settings() {
         for (String path : List.of(READ, UPSERT, CREATE)) {
             hubspot.stubFor(post(urlEqualTo(path)).atPriority(10).willReturn(hubspotAnswer()));
         }
-        List<String> settings = new ArrayList<>(List.of(
+        return List.of(
                 "leads.targets.hubspot.enabled=true",
                 "leads.targets.hubspot.url=" + hubspot.baseUrl(),
                 "leads.targets.hubspot.token=" + TOKEN,
-                "leads.targets.hubspot.portal-id=4711"));
-        settings.addAll(BatchedCrmContract.settings("hubspot"));
-        connector = RunningConnector.start(dataDir, settings.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        hubspot.stop();
-    }
-
-    @Override
-    protected RunningConnector connector() {
-        return connector;
+                "leads.targets.hubspot.portal-id=4711");
     }
 
     @Test
     void aNewCustomerIsLookedUpThenUpsertedOnEmailWithABearerToken() {
-        String id = acceptedId(connector.postLead(Fixtures.lead("azure-marketplace-ins.json")));
+        String id = acceptedId(crm.connector().postLead(Fixtures.lead("azure-marketplace-ins.json")));
         LoggedRequest upsert = awaitOne(UPSERT, "avery.quinn@fabrikam.example");
 
         assertThat(json(upsert.getBodyAsString())).isEqualTo(json("""
@@ -123,16 +102,16 @@ class HubSpotContractTest extends BatchedCrmContract {
     void theLeadStatusOnlyMovesForwardAndAStatusTheConnectorDidNotSetStays() {
         String email = unique("funnel");
         contacts.known(email, "70001", "OPEN");
-        connector.postLead(TestLeads.lead(email, "Create"));
+        crm.connector().postLead(TestLeads.lead(email, "Create"));
         assertThat(properties(awaitOne(UPSERT, email)).path("hs_lead_status").asText()).isEqualTo("IN_PROGRESS");
 
         // a late test drive leaves IN_PROGRESS alone; so does any lead a salesperson's CONNECTED
-        connector.postLead(TestLeads.lead(email, "StartTestDrive"));
+        crm.connector().postLead(TestLeads.lead(email, "StartTestDrive"));
         await().atMost(Duration.ofSeconds(20)).until(() -> upserts(email).size() == 2);
         assertThat(properties(upserts(email).get(1)).has("hs_lead_status")).isFalse();
         String salesperson = unique("connected");
         contacts.known(salesperson, "70002", "CONNECTED");
-        connector.postLead(TestLeads.lead(salesperson, "Create"));
+        crm.connector().postLead(TestLeads.lead(salesperson, "Create"));
         assertThat(properties(awaitOne(UPSERT, salesperson)).has("hs_lead_status")).isFalse();
         assertThat(contacts.updated(salesperson)).isEqualTo("70002");
     }
@@ -140,21 +119,21 @@ class HubSpotContractTest extends BatchedCrmContract {
     @Test
     void aCustomersTwoLeadsInOneBatchGoInTwoUpsertsNeverTwiceInOne() {
         String email = unique("twice");
-        List<String> ids = Bursts.burst(connector, List.of(TestLeads.lead(email, "INS"), TestLeads.lead(email, "Create")));
-        Bursts.awaitDelivered(connector, "hubspot", ids, Duration.ofSeconds(30));
+        List<String> ids = Bursts.burst(crm.connector(), List.of(TestLeads.lead(email, "INS"), TestLeads.lead(email, "Create")));
+        Bursts.awaitDelivered(crm.connector(), "hubspot", ids, Duration.ofSeconds(30));
         assertThat(upserts(email)).hasSize(2)
                 .allSatisfy(upsert -> assertThat(json(upsert.getBodyAsString()).path("inputs").findValuesAsText("id")).containsOnlyOnce(email));
     }
 
     @Test
     void aLeadWithoutEmailIsCreatedNeverLookedUp() {
-        String id = acceptedId(connector.postLead(Fixtures.lead("no-email.json")));
+        String id = acceptedId(crm.connector().postLead(Fixtures.lead("no-email.json")));
         LoggedRequest create = awaitOne(CREATE, id);
         assertThat(json(create.getBodyAsString())).isEqualTo(json("""
                 {"inputs": [{"properties": {"firstname": "Nobody", "country": "US", "hs_lead_status": "OPEN"},
                              "objectWriteTraceId": "%s"}]}""".formatted(id)));
         assertThat(hubspot.findAll(postRequestedFor(urlEqualTo(READ)).withRequestBody(containing("Nobody")))).isEmpty();
-        Bursts.awaitDelivered(connector, "hubspot", List.of(id), Duration.ofSeconds(20));
+        Bursts.awaitDelivered(crm.connector(), "hubspot", List.of(id), Duration.ofSeconds(20));
     }
 
     @Test
@@ -164,7 +143,7 @@ class HubSpotContractTest extends BatchedCrmContract {
                 "{\"status\":\"error\",\"message\":\"Authentication credentials not found. This API supports OAuth 2.0 authentication "
                         + "and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview\","
                         + "\"correlationId\":\"5a1c3b8e-6f0d-4d8c-9a3e-0d2b7c1e4f55\",\"category\":\"INVALID_AUTHENTICATION\"}"));
-        String id = acceptedId(connector.postLead(TestLeads.lead(email, "INS")));
+        String id = acceptedId(crm.connector().postLead(TestLeads.lead(email, "INS")));
 
         JsonNode envelope = awaitDeadLetter(id);
         assertThat(envelope.path("error").asText()).isEqualTo("dev.leadconnector.targets.crm.CrmException: hubspot answered 401: "
@@ -184,7 +163,7 @@ class HubSpotContractTest extends BatchedCrmContract {
                         + "\"0b7e9c4a-2d1f-4e3b-8a6c-5f9d0e1a2b3c\",\"errors\":[{\"message\":\"One or more of the following scopes "
                         + "are required.\",\"context\":{\"requiredGranularScopes\":[\"crm.objects.contacts.read\"]}}],"
                         + "\"links\":{\"scopes\":\"https://developers.hubspot.com/scopes\"},\"category\":\"MISSING_SCOPES\"}"));
-        String id = acceptedId(connector.postLead(TestLeads.lead(email, "INS")));
+        String id = acceptedId(crm.connector().postLead(TestLeads.lead(email, "INS")));
 
         JsonNode envelope = awaitDeadLetter(id);
         assertThat(envelope.path("error").asText()).startsWith("dev.leadconnector.targets.crm.CrmException: hubspot answered 403: "
@@ -196,7 +175,7 @@ class HubSpotContractTest extends BatchedCrmContract {
 
     @Test
     void validateSendsAMarkedTestLeadAndReportsTheContact() {
-        HttpResponse<String> answer = ManagementClient.operator(connector).post("/actuator/targets/hubspot/validate");
+        HttpResponse<String> answer = ManagementClient.operator(crm.connector()).post("/actuator/targets/hubspot/validate");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json(answer.body()).path("ok").asBoolean()).isTrue();
         assertThat(json(answer.body()).path("message").asText()).startsWith("hubspot took the test lead ")
@@ -215,10 +194,8 @@ class HubSpotContractTest extends BatchedCrmContract {
 
             @Override
             public HeldCalls.Hold holdLookup(String email) {
-                HeldCalls.Hold hold = held.hold();
-                hubspot.stubFor(post(urlEqualTo(READ)).withRequestBody(containing(email)).atPriority(1)
-                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(hubspotAnswer()));
-                return hold;
+                return held.hold(hubspot, post(urlEqualTo(READ)).withRequestBody(containing(email)).atPriority(1)
+                        .willReturn(hubspotAnswer()));
             }
 
             @Override
@@ -303,7 +280,7 @@ class HubSpotContractTest extends BatchedCrmContract {
     }
 
     private static JsonNode awaitDeadLetter(String id) {
-        Path parked = connector.deadLetters().resolve(id + "-hubspot.json");
+        Path parked = crm.connector().deadLetters().resolve(id + "-hubspot.json");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(parked));
         return RunningConnector.readJson(parked);
     }
@@ -311,7 +288,7 @@ class HubSpotContractTest extends BatchedCrmContract {
     private static JsonNode awaitJourneyTarget(String id) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            HttpResponse<String> answer = ManagementClient.viewer(connector).get("/actuator/leads/" + id);
+            HttpResponse<String> answer = ManagementClient.viewer(crm.connector()).get("/actuator/leads/" + id);
             if (answer.statusCode() != 200) {
                 return false;
             }

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.leadconnector.support.RunningConnector.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,16 +16,11 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.HeldCalls;
-import dev.leadconnector.support.RunningConnector;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The batched-CRM contract for target "marketo", against a WireMock Marketo answering as its REST API
@@ -37,46 +31,28 @@ import org.junit.jupiter.api.io.TempDir;
 class MarketoContractTest extends BatchedCrmContract {
 
     MarketoContractTest() {
-        super("marketo");
+        super(crm);
     }
 
     static final String LEADS = "/rest/v1/leads.json";
 
-    @TempDir
-    static Path dataDir;
-    static WireMockServer marketo;
     static final HeldCalls held = new HeldCalls();
-    static RunningConnector connector;
+    static final WireMockServer marketo = ContractConnector.wireMock(held);
+    @RegisterExtension
+    static final ContractConnector crm = ContractConnector.against(marketo, "marketo", MarketoContractTest::settings);
 
-    @BeforeAll
-    static void start() {
-        marketo = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(held));
-        marketo.start();
+    /** Marketo's usual answers (a token, nobody found, each record created), and the target's settings. */
+    static List<String> settings() {
         marketo.stubFor(get(urlPathEqualTo("/identity/oauth/token")).willReturn(okJson(
                 "{\"access_token\":\"token-1\",\"token_type\":\"bearer\",\"expires_in\":3599,\"scope\":\"api@example.com\"}")));
         marketo.stubFor(MarketoTargetTest.lookupStub().atPriority(10).willReturn(nobody()));
         marketo.stubFor(post(urlEqualTo(LEADS)).atPriority(10).willReturn(results()));
-        List<String> settings = new ArrayList<>(List.of(
+        return List.of(
                 "leads.targets.marketo.enabled=true",
                 "leads.targets.marketo.endpoint=" + marketo.baseUrl(),
                 "leads.targets.marketo.identity=" + marketo.baseUrl() + "/identity",
                 "leads.targets.marketo.client-id=mkto-1",
-                "leads.targets.marketo.client-secret=s3cret"));
-        settings.addAll(BatchedCrmContract.settings("marketo"));
-        connector = RunningConnector.start(dataDir, settings.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        marketo.stop();
-    }
-
-    @Override
-    protected RunningConnector connector() {
-        return connector;
+                "leads.targets.marketo.client-secret=s3cret");
     }
 
     @Override
@@ -89,10 +65,8 @@ class MarketoContractTest extends BatchedCrmContract {
 
             @Override
             public HeldCalls.Hold holdLookup(String email) {
-                HeldCalls.Hold hold = held.hold();
-                marketo.stubFor(MarketoTargetTest.lookupStub().withFormParam("filterValues", containing(email)).atPriority(1)
-                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(nobody()));
-                return hold;
+                return held.hold(marketo, MarketoTargetTest.lookupStub().withFormParam("filterValues", containing(email))
+                        .atPriority(1).willReturn(nobody()));
             }
 
             @Override

@@ -32,12 +32,8 @@ public class EmailNotifier extends Notifier {
     /** {@code leads.targets.email.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.email")
     public record Settings(String host, int port, String username, String password, boolean starttls, String from,
-                           String to, String subject, int pace, Duration window, Duration digestEvery, int digestMax) {
-
-        Pace pacing() {
-            return new Pace(pace, window, digestEvery, digestMax);
-        }
-    }
+                           String to, String subject, int pace, Duration window, Duration digestEvery, int digestMax)
+            implements PaceSettings {}
 
     private final Settings settings;
 

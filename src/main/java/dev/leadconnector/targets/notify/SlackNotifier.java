@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * one message a second (Slack's documented limit for an incoming webhook), a digest at most every 3 s.
  */
 @Component
-public class SlackNotifier extends Notifier {
+public class SlackNotifier extends WebhookNotifier {
 
     static final int MAX_BLOCKS = 50;
     static final int MAX_TEXT = 3000;
@@ -28,26 +28,11 @@ public class SlackNotifier extends Notifier {
 
     /** {@code leads.targets.slack.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.slack")
-    public record Settings(String url, int pace, Duration window,
-                           Duration digestEvery, int digestMax) {
-
-        Pace pacing() {
-            return new Pace(pace, window, digestEvery, digestMax);
-        }
-    }
-
-    private final Settings settings;
-    private final ObjectMapper mapper;
+    public record Settings(String url, int pace, Duration window, Duration digestEvery, int digestMax)
+            implements WebhookNotifier.Settings {}
 
     public SlackNotifier(Settings settings, ObjectMapper mapper) {
-        super("slack");
-        this.settings = settings;
-        this.mapper = mapper;
-    }
-
-    @Override
-    public Pace pace() {
-        return settings.pacing();
+        super("slack", settings, mapper);
     }
 
     @Override
@@ -67,7 +52,7 @@ public class SlackNotifier extends Notifier {
             section(blocks, escape(digest.restSummary()));
             chunks("Lead ids: ", digest.restIds()).forEach(ids -> section(blocks, ids));
         }
-        return webhook(settings.url(), message.toString());
+        return post(message);
     }
 
     @Override

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * a TextBlock's and a Fact's text is markdown, and a lead's fields must show as the customer typed them.
  */
 @Component
-public class TeamsNotifier extends Notifier {
+public class TeamsNotifier extends WebhookNotifier {
 
     /** Teams refuses messages above about 28 KB: a margin under 28 * 1024 bytes. */
     static final int MAX_BYTES = 28_000;
@@ -33,26 +33,11 @@ public class TeamsNotifier extends Notifier {
 
     /** {@code leads.targets.teams.*}: the target's own settings, bound once (application.yaml documents each). */
     @ConfigurationProperties("leads.targets.teams")
-    public record Settings(String url, int pace, Duration window,
-                           Duration digestEvery, int digestMax) {
-
-        Pace pacing() {
-            return new Pace(pace, window, digestEvery, digestMax);
-        }
-    }
-
-    private final Settings settings;
-    private final ObjectMapper mapper;
+    public record Settings(String url, int pace, Duration window, Duration digestEvery, int digestMax)
+            implements WebhookNotifier.Settings {}
 
     public TeamsNotifier(Settings settings, ObjectMapper mapper) {
-        super("teams");
-        this.settings = settings;
-        this.mapper = mapper;
-    }
-
-    @Override
-    public Pace pace() {
-        return settings.pacing();
+        super("teams", settings, mapper);
     }
 
     @Override
@@ -74,7 +59,7 @@ public class TeamsNotifier extends Notifier {
             text(body, markdown(digest.restSummary())).put("separator", true);
             text(body, "Lead ids: " + String.join(", ", digest.restIds())).put("size", "Small").put("isSubtle", true);
         }
-        return webhook(settings.url(), message.toString());
+        return post(message);
     }
 
     @Override

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.leadconnector.support.RunningConnector.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,61 +15,40 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.leadconnector.support.HeldCalls;
-import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.BatchedCrmContract;
-import java.nio.file.Path;
+import dev.leadconnector.targets.ContractConnector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The batched-CRM contract for the test-only target "acme" (AcmeCrm), against a WireMock Acme. */
 class AcmeContractTest extends BatchedCrmContract {
 
     AcmeContractTest() {
-        super("acme");
+        super(crm);
     }
 
     static final String SEARCH = "/v1/contacts/search";
     static final String BATCH = "/v1/contacts/batch";
 
-    @TempDir
-    static Path dataDir;
-    static WireMockServer acme;
     static final HeldCalls held = new HeldCalls();
-    static RunningConnector connector;
+    static final WireMockServer acme = ContractConnector.wireMock(held);
+    @RegisterExtension
+    static final ContractConnector crm = ContractConnector.against(acme, "acme", AcmeContractTest::settings);
 
-    @BeforeAll
-    static void start() {
-        acme = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(held));
-        acme.start();
+    /** Acme's usual answers (nobody found, each contact created), and the test-only target's settings and route. */
+    static List<String> settings() {
         acme.stubFor(post(SEARCH).atPriority(10).willReturn(okJson("{\"contacts\":[],\"next\":null}")));
         acme.stubFor(post(BATCH).atPriority(10).willReturn(results()));
-        List<String> settings = new ArrayList<>(List.of(
+        return List.of(
                 "leads.targets.acme.enabled=true",
                 "leads.targets.acme.url=" + acme.baseUrl(),
                 "leads.targets.acme.api-key=acme-key",
                 "leads.targets.acme.stages.initial-interest=interested",
                 "leads.routes.mappings=src/test/resources/test-routes/mappings",
-                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:src/test/resources/test-routes/deliver-acme.camel.yaml"));
-        settings.addAll(BatchedCrmContract.settings("acme"));
-        connector = RunningConnector.start(dataDir, settings.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-        acme.stop();
-    }
-
-    @Override
-    protected RunningConnector connector() {
-        return connector;
+                "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:src/test/resources/test-routes/deliver-acme.camel.yaml");
     }
 
     @Override
@@ -83,10 +61,8 @@ class AcmeContractTest extends BatchedCrmContract {
 
             @Override
             public HeldCalls.Hold holdLookup(String email) {
-                HeldCalls.Hold hold = held.hold();
-                acme.stubFor(post(SEARCH).withRequestBody(containing(email)).atPriority(1)
-                        .withServeEventListener(HeldCalls.NAME, hold.parameters()).willReturn(okJson("{\"contacts\":[]}")));
-                return hold;
+                return held.hold(acme, post(SEARCH).withRequestBody(containing(email)).atPriority(1)
+                        .willReturn(okJson("{\"contacts\":[]}")));
             }
 
             @Override

@@ -16,10 +16,10 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.leadconnector.support.HeldCalls;
 import dev.leadconnector.support.RunningConnector;
 import dev.leadconnector.targets.BatchedCrmContract;
+import dev.leadconnector.targets.ContractConnector;
 import dev.leadconnector.targets.salesforce.FakeSalesforce.Received;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,10 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The batched-CRM contract for target "salesforce", against FakeSalesforce: the SOQL query (paged with
@@ -41,31 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SalesforceContractTest extends BatchedCrmContract {
 
     SalesforceContractTest() {
-        super("salesforce");
+        super(crm);
     }
 
     static final Pattern EMAIL = Pattern.compile("'([^',()]+@[^',()]+)'");
 
-    @TempDir
-    static Path dataDir;
-    static FakeSalesforce salesforce;
-    static RunningConnector connector;
+    static final FakeSalesforce salesforce = FakeSalesforce.onFreePort();
+    @RegisterExtension
+    static final ContractConnector crm = new ContractConnector("salesforce", salesforce::start, salesforce::close,
+            SalesforceContractTest::settings);
 
-    @BeforeAll
-    static void start() {
-        salesforce = FakeSalesforce.onFreePort();
-        salesforce.start();
+    static List<String> settings() {
         List<String> settings = new ArrayList<>(List.of(salesforce.settings()));
-        settings.addAll(BatchedCrmContract.settings("salesforce"));
         // an org with State and Country picklists (SalesforceTargetTest's connector keeps the default: Country)
         settings.add("leads.targets.salesforce.country-picklists=true");
-        connector = RunningConnector.start(dataDir, settings.toArray(String[]::new));
-    }
-
-    @AfterAll
-    static void stop() {
-        connector.close();
-        salesforce.close();
+        return settings;
     }
 
     @BeforeEach
@@ -73,11 +61,6 @@ class SalesforceContractTest extends BatchedCrmContract {
         salesforce.reset();
         salesforce.noLeads();
         salesforce.createsEach();
-    }
-
-    @Override
-    protected RunningConnector connector() {
-        return connector;
     }
 
     @Override
@@ -91,11 +74,8 @@ class SalesforceContractTest extends BatchedCrmContract {
 
             @Override
             public HeldCalls.Hold holdLookup(String email) {
-                HeldCalls.Hold hold = salesforce.held().hold();
-                salesforce.server().stubFor(salesforce.stub(get(urlPathEqualTo(QUERY))).withQueryParam("q", containing("'" + email + "'"))
-                        .withServeEventListener(HeldCalls.NAME, hold.parameters())
-                        .willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
-                return hold;
+                return salesforce.held().hold(salesforce.server(), salesforce.stub(get(urlPathEqualTo(QUERY)))
+                        .withQueryParam("q", containing("'" + email + "'")).willReturn(okJson("{\"totalSize\":0,\"done\":true,\"records\":[]}")));
             }
 
             @Override
@@ -154,9 +134,9 @@ class SalesforceContractTest extends BatchedCrmContract {
         salesforce.server().stubFor(salesforce.stub(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathEqualTo(COLLECTIONS)))
                 .willReturn(okJson("[{\"id\":\"00Q5g00000Known\",\"success\":true,\"errors\":[]}]")));
         inFlight();
-        List<String> ids = List.of(known, fresh).stream().map(email -> RunningConnector.acceptedId(connector.postLead(
+        List<String> ids = List.of(known, fresh).stream().map(email -> RunningConnector.acceptedId(crm.connector().postLead(
                 dev.leadconnector.support.TestLeads.lead(email, "INS")))).toList();
-        dev.leadconnector.support.Bursts.awaitDelivered(connector, "salesforce", ids, Duration.ofSeconds(30));
+        dev.leadconnector.support.Bursts.awaitDelivered(crm.connector(), "salesforce", ids, Duration.ofSeconds(30));
 
         List<Received> data = salesforce.received().stream().filter(r -> r.url().startsWith("/services/data/"))
                 .filter(r -> Stream.of(known, fresh).anyMatch(email -> r.line().contains(email)
@@ -177,8 +157,8 @@ class SalesforceContractTest extends BatchedCrmContract {
         String german = unique("picklist");
         String nowhere = unique("picklist");
         List<String> ids = Stream.of(new String[] {german, "Deutschland"}, new String[] {nowhere, "Atlantis"})
-                .map(lead -> RunningConnector.acceptedId(connector.postLead(leadFrom(lead[0], lead[1])))).toList();
-        dev.leadconnector.support.Bursts.awaitDelivered(connector, "salesforce", ids, Duration.ofSeconds(30));
+                .map(lead -> RunningConnector.acceptedId(crm.connector().postLead(leadFrom(lead[0], lead[1])))).toList();
+        dev.leadconnector.support.Bursts.awaitDelivered(crm.connector(), "salesforce", ids, Duration.ofSeconds(30));
 
         assertThat(created(german)).isEqualTo(json("""
                 {"attributes": {"type": "Lead"}, "FirstName": "Avery", "LastName": "Quinn", "Company": "Fabrikam",
