@@ -305,6 +305,7 @@ class DeskBrowserTest {
 
     private WebDriverWait wait(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.pollingEvery(Duration.ofMillis(100)); // Selenium's default look every 500 ms adds up over the waits
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }

@@ -108,15 +108,23 @@ class HawtioBrowserTest {
         }
     }
 
-    /** A view has loaded once the policy has been asked something since it opened and then nothing for a second. */
+    /**
+     * A view has loaded once the policy has been asked something since it opened and then nothing for a second.
+     * Looked at every 100 ms, so the second of quiet is measured from the last decision rather than rounded up to
+     * whole-second looks (which made each view cost two seconds or more).
+     */
     private static void awaitQuiet(ListAppender<ILoggingEvent> decisions, int before) {
-        int[] seen = {-1};
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        long[] seen = {-1, System.nanoTime()}; // the count last looked at, and since when it has been that
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     int now = decisions.list.size();
-                    boolean quiet = now > before && now == seen[0];
-                    seen[0] = now;
-                    return quiet;
+                    if (now != seen[0]) {
+                        seen[0] = now;
+                        seen[1] = System.nanoTime();
+                        return false;
+                    }
+                    return now > before && System.nanoTime() - seen[1] >= Duration.ofSeconds(1).toNanos();
                 });
     }
 
@@ -224,6 +232,7 @@ class HawtioBrowserTest {
 
     private WebDriverWait wait(Duration timeout) {
         WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.pollingEvery(Duration.ofMillis(100)); // Selenium's default look every 500 ms adds up over the waits
         wait.ignoring(StaleElementReferenceException.class);
         return wait;
     }
