@@ -18,8 +18,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +73,7 @@ class AzureTableSourceTest {
             assertThat(plt.path("customer").path("lastName").asText()).isEqualTo("Tanaka");
             assertThat(plt.path("customer").has("phone")).as("empty values are left out").isFalse();
 
-            Thread.sleep(1_000); // five more polls
+            awaitMorePolls(connector);
             assertThat(occurrences(output.getOut(), READ)).isEqualTo(2);
         }
         int readBeforeRestart = occurrences(output.getOut(), READ);
@@ -88,13 +91,20 @@ class AzureTableSourceTest {
             assertThat(readJson(parked).path("reason").asText()).contains("is not a lead").contains("CustomerInfo");
             assertThat(readJson(parked).path("lead").path("CustomerInfo").asText()).isEqualTo("{not json");
 
-            Thread.sleep(1_000);
+            awaitMorePolls(connector);
             assertThat(occurrences(output.getOut(), READ) - readBeforeRestart)
                     .as("only the lead written while it was down").isEqualTo(1);
             List<String> actions = files(connector.archive()).stream()
                     .map(file -> readJson(file).path("action").asText()).sorted().toList();
             assertThat(actions).containsExactly("INS", "PLT", "StartTestDrive");
         }
+    }
+
+    /** Five more polls of the table have ended (whatever they found), so a lead read twice would show by now. */
+    private static void awaitMorePolls(RunningConnector connector) {
+        NotifyBuilder polls = new NotifyBuilder(connector.context().getBean(CamelContext.class))
+                .fromRoute("source-azure-table").whenCompleted(5).create();
+        assertThat(polls.matches(20, TimeUnit.SECONDS)).as("five more polls of the table").isTrue();
     }
 
     /** An entity as the marketplace's table lead destination writes it (lead-format.md, section 2). */
