@@ -2,7 +2,7 @@
 # The lead-connector benchmark: one command, everything on 127.0.0.1, one table at the end.
 #   bench/run.sh            full run (six to eight minutes after the build)
 #   bench/run.sh --quick    tiny load, proves the script works (its four JVM start-ups take most of it)
-#   bench/run.sh --profile  also records the connector with JFR during the intake load (bench/out/; each connector run of it)
+#   bench/run.sh --profile  also records each connector run with JFR during its intake load (bench/out/)
 #   bench/run.sh --no-build use the jars already built
 #   bench/run.sh --plain-java  run the connector as plain `java -jar` (no jvm.options, no AOT cache)
 #   bench/run.sh --intake-only baseline and connector intake and start-up only (three minutes): one lever;
@@ -141,7 +141,7 @@ loadgen() { java -cp "$WORK/loadgen" LoadGen "$@"; }
 intake() {
   local url=$1 name=$2 pid=$3 cpu0 line
   BENCH_PREFIX="bench-$name-warm" wrk -t2 -c$CONNECTIONS -d${WARM}s -s bench/intake.lua "$url" >"$OUT/wrk-$name-warm.txt"
-  # the connector's runs (embedded: intake.jfr, profile.txt; held: intake-held.jfr, profile-held.txt)
+  # every connector run (embedded: intake.jfr and profile.txt; held, azure: intake-held.jfr, profile-held.txt...)
   local suffix=${name#embedded}; suffix=${suffix:+-$suffix}
   if $PROFILE && [ "$name" != baseline ]; then "$JCMD" "$pid" JFR.start name=intake settings=profile filename="$OUT/intake$suffix.jfr" >/dev/null; fi
   cpu0=$(cpu_ms "$pid") http0=$(http_cpu_ms "$pid")
@@ -294,7 +294,7 @@ if $INTAKE_ONLY; then
   DISPATCHING=$CONN_INTAKE DISPATCHING_TAIL="RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
   connector_intake held --camel.main.routes-exclude-pattern=file:routes/lead-dispatch.camel.yaml
   ratio() {   # FIELD LINE BASELINE-LINE
-    awk -v a="$(field "$1" "$2")" -v b="$(field "$1" "$3")" 'BEGIN {printf "%.1fx", (b > 0 ? a / b : 0)}'
+    awk -v a="$(field "$1" "$2")" -v b="$(field "$1" "$3")" 'BEGIN {if (a == "" || b + 0 <= 0) printf "-"; else printf "%.1fx", a / b}'
   }
   ratios() { echo "$(ratio cpu_ms_per_lead "$1" "$BASE_INTAKE") CPU per lead, $(ratio request_threads_cpu_ms_per_lead "$1" "$BASE_INTAKE") on the request threads, $(ratio per_s "$1" "$BASE_INTAKE") leads/s"; }
   {
@@ -303,6 +303,7 @@ if $INTAKE_ONLY; then
     echo "  dispatch held: $CONN_INTAKE; RSS after $RSS_AFTER MB; ready $START_MS ms; load $CONN_LOAD"
     echo "baseline:  $BASE_INTAKE; RSS after $BASE_RSS MB; load $BASE_LOAD"
     echo "against the baseline: connector $(ratios "$DISPATCHING"); dispatch held $(ratios "$CONN_INTAKE")"
+    if $PROFILE; then echo "JFR profiles of the intake load: $OUT/profile.txt, dispatch held: $OUT/profile-held.txt"; fi
     printf '%s\n' "${STARTUPS[@]}"
   } | tee "$OUT/table.txt"
   exit 0
@@ -444,6 +445,6 @@ TABLE=$OUT/table.txt
     "$(field salesforce_p99_ms "$LONE"), marketo $(field marketo_p99_ms "$LONE"), dynamics $(field dynamics_p99_ms "$LONE")."
   echo "Start-up to ready by JVM setup, Java 25 unless it says 17 (embedded defaults; the table's connector: $($PLAIN && echo 'java -jar, no options' || echo 'jvm.options + AOT cache, as the Dockerfile runs it')):"
   printf '%s\n' "${STARTUPS[@]}"
-  if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt (dispatch held, with --intake-only: profile-held.txt)"; fi
+  if $PROFILE; then echo "JFR profile of the intake load: $OUT/profile.txt"; fi
 } | tee "$TABLE"
 [ "$UNMATCHED" = 0 ] || log "WARNING: $UNMATCHED CRM requests matched no stub in bench/wiremock/mappings (see $OUT)"

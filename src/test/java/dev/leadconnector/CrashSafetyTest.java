@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadconnector.support.ConnectorProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -116,10 +117,9 @@ class CrashSafetyTest {
             managementPort = management.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        // the JIT and collector of jvm.options (as ConnectorProcess starts it): C1 alone starts the process
-        // in a good deal less CPU than C1 and C2 on a busy 2-core machine, twice in this test
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(ConnectorProcess.JVM_OPTIONS); // as ConnectorProcess starts it: twice in this test
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 LeadConnectorApplication.class.getName(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
@@ -128,7 +128,8 @@ class CrashSafetyTest {
                 "--leads.data-dir=" + dataDir.toAbsolutePath(),
                 "--leads.dedup.lease=PT3S",
                 "--camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:test-routes/deliver-ledger.camel.yaml",
-                "--leads.targets.ledger.enabled=true")
+                "--leads.targets.ledger.enabled=true"));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("connector.log").toFile()))
                 .start();

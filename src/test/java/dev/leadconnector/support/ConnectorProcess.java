@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
 public final class ConnectorProcess implements AutoCloseable {
 
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+    /**
+     * The heap cap of a test and the JIT and collector of jvm.options: C1 alone starts a process in a good
+     * deal less CPU than C1 and C2 on a busy 2-core machine.
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
@@ -47,9 +52,9 @@ public final class ConnectorProcess implements AutoCloseable {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             managementPort = free.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 LeadConnectorApplication.class.getName(),
                 "--server.port=0",
