@@ -76,7 +76,9 @@ public class LeadEvents extends EventNotifierSupport implements CamelContextAwar
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
+        // heard and dropped (notify): Camel times a send, and later reports it sent, only when some
+        // notifier listens to its sending (with Extended statistics its runtime endpoint registry did)
+        setIgnoreExchangeSendingEvents(false);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
