@@ -9,7 +9,6 @@ import dev.leadconnector.journal.JournalStore.LeadRow;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,9 +32,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class DayCountsTest {
 
-    static final ZoneId ZONE = ZoneId.systemDefault();
-    static final LocalDate TODAY = LocalDate.now(ZONE);
-    static final Instant FIRST_CHARTED = TODAY.minusDays(DayCounts.DAYS - 1).atStartOfDay(ZONE).toInstant();
     static final List<String> ACTIONS = java.util.Arrays.asList("INS", "Create", null);
     static final List<String> OFFERS = java.util.Arrays.asList("contoso.analytics", "Partner Hub", null);
 
@@ -53,14 +49,14 @@ class DayCountsTest {
                 batch.clear();
             }
         }
-        store.addLead(lead(1000, TODAY.atStartOfDay(ZONE).toInstant(), "INS", null)); // midnight: today's
+        store.addLead(lead(1000, Today.here().midnight(), "INS", null)); // midnight: today's
 
         assertThat(charted(store)).isEqualTo(grouped(database)).isNotEmpty();
-        assertThat(store.leadsPerDay(FIRST_CHARTED, 1000)).extracting(DayCount::day, DayCount::action, DayCount::leads)
+        assertThat(store.leadsPerDay(Today.here().chartsStart(), 1000)).extracting(DayCount::day, DayCount::action, DayCount::leads)
                 .containsExactlyElementsOf(new JdbcTemplate(database).query("SELECT CAST(received_at AS DATE) AS d, action, COUNT(*) AS n "
                         + "FROM LEAD_JOURNAL_LEAD WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), action "
                         + "ORDER BY d, action NULLS FIRST", (rs, row) -> tuple(rs.getDate("d").toLocalDate(), rs.getString("action"),
-                        rs.getLong("n")), Timestamp.from(FIRST_CHARTED)));
+                        rs.getLong("n")), Timestamp.from(Today.here().chartsStart())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -158,7 +154,7 @@ class DayCountsTest {
         assertThat(charted(started)).isEqualTo(grouped(database)).isNotEmpty();
         assertThat(jdbc.queryForObject("SELECT SUM(leads) FROM " + DayCounts.TABLE, Long.class))
                 .as("only the charts' days counted").isEqualTo(jdbc.queryForObject("SELECT COUNT(*) FROM LEAD_JOURNAL_LEAD "
-                        + "WHERE received_at >= ?", Long.class, Timestamp.from(FIRST_CHARTED))).isLessThan(300L);
+                        + "WHERE received_at >= ?", Long.class, Timestamp.from(Today.here().chartsStart()))).isLessThan(300L);
         started.addLead(lead(1000, Instant.now(), "INS", "o"));
         assertThat(charted(started)).as("and then kept by the writer").isEqualTo(grouped(database));
     }
@@ -187,7 +183,7 @@ class DayCountsTest {
 
     /** Both charts' rows, every offer shown (none folded). */
     private static List<List<Object>> charted(JournalStore store) {
-        return store.leadsPerDayByActionAndOffer(FIRST_CHARTED, 1000, 10_000).stream()
+        return store.leadsPerDayByActionAndOffer(Today.here().chartsStart(), 1000, 10_000).stream()
                 .map(c -> java.util.Arrays.<Object>asList(c.day(), c.action(), c.offer(), c.leads()))
                 .sorted(BY_TEXT).toList();
     }
@@ -197,13 +193,13 @@ class DayCountsTest {
         return new JdbcTemplate(database).query("SELECT CAST(received_at AS DATE) AS d, action, offer, COUNT(*) AS n FROM LEAD_JOURNAL_LEAD "
                         + "WHERE received_at >= ? GROUP BY CAST(received_at AS DATE), action, offer",
                 (rs, row) -> java.util.Arrays.<Object>asList(rs.getDate("d").toLocalDate(), rs.getString("action"), rs.getString("offer"),
-                        rs.getLong("n")), Timestamp.from(FIRST_CHARTED)).stream().sorted(BY_TEXT).toList();
+                        rs.getLong("n")), Timestamp.from(Today.here().chartsStart())).stream().sorted(BY_TEXT).toList();
     }
 
     private static final java.util.Comparator<List<Object>> BY_TEXT = java.util.Comparator.comparing(Object::toString);
 
     private static List<org.assertj.core.groups.Tuple> todays(JournalStore store) {
-        return store.leadsPerDayByActionAndOffer(TODAY.atStartOfDay(ZONE).toInstant(), 1000, 10_000).stream()
+        return store.leadsPerDayByActionAndOffer(Today.here().midnight(), 1000, 10_000).stream()
                 .map(c -> tuple(c.action(), c.offer(), c.leads())).toList();
     }
 }

@@ -13,8 +13,6 @@ import dev.leadconnector.journal.JournalStore.LeadPage;
 import dev.leadconnector.journal.JournalStore.DayActionOfferCount;
 import dev.leadconnector.journal.JournalStore.TargetCount;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
@@ -290,28 +288,6 @@ class DeskQueriesTest {
     }
 
     static final LeadFilter NONE = new LeadFilter(null, null, null);
-
-    /** Today in this machine's zone, as the charts count days: its noon, and the first of the charts' 30 days. */
-    private record Today(ZoneId zone, LocalDate date) {
-
-        static Today here() {
-            ZoneId zone = ZoneId.systemDefault();
-            return new Today(zone, LocalDate.now(zone));
-        }
-
-        Instant noon() {
-            return date.atTime(12, 0).atZone(zone).toInstant();
-        }
-
-        /** Noon so many days before today's, counted in seconds as the leads' times are. */
-        Instant noonDaysAgo(long days) {
-            return noon().minusSeconds(days * 86_400L);
-        }
-
-        Instant chartsStart() {
-            return date.minusDays(29).atStartOfDay(zone).toInstant();
-        }
-    }
 
     private static String lead(JournalStore store, int n, Instant at) {
         String id = "%032x".formatted(n);
